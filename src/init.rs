@@ -1,0 +1,273 @@
+//! The init itself: block signals, start the child, then collect signals forever,
+//! forwarding them and reaping zombies until the main child is gone.
+
+use bantam::cli::{self, Config, Mode, Target, UsageError};
+use bantam::msg::{Line, push_errno};
+use bantam::path::Candidates;
+use bantam::signal::{SIGCHLD, SIGINT, SIGTERM, SigSet, Signal};
+use bantam::status::{Ending, WaitStatus};
+
+use crate::sys::{self, Args, CStrArray, Errno, Pid};
+
+const PREFIX: &[u8] = b"bantam: ";
+const VERSION: &[u8] = concat!("bantam ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const HELP: &[u8] = b"usage: bantam [OPTIONS] [--] PROGRAM [ARGS...]   or   bantam --pause
+Runs PROGRAM as its child, forwards signals to it, reaps zombies, exits with its status.
+  -g, --group          signal the child's process group      BANTAM_GROUP=1
+  -a, --all            signal every process in the namespace BANTAM_ALL=1
+  -s, --subreaper      accepted; automatic when not PID 1    BANTAM_SUBREAPER=1
+  -p, --pdeathsig SIG  act on SIG when the parent dies       BANTAM_PDEATHSIG=SIG
+  -r, --rewrite F:T    forward signal F as T (0: drop it)    BANTAM_REWRITE=F:T,...
+  -e, --remap-exit N   exit 0 when the child exits N         BANTAM_REMAP_EXIT=N,...
+  -t, --grace TIME     SIGKILL TIME after a stop signal      BANTAM_GRACE=TIME
+  -d, --drain          stop the rest when PROGRAM exits      BANTAM_DRAIN=1
+  -P, --pause          run no program; exit 0 on INT/TERM
+  -v, --verbose        more messages (repeat); -q, --quiet   BANTAM_VERBOSITY=0..3
+  -V, --version        -h, --help
+Signals: TERM, SIGTERM, 15, RTMIN+2. TIME: 500ms, 10s, 2m. Exit: child's code,
+128+signal, 127 not found, 126 cannot exec, 2 usage, 1 fatal.
+";
+
+/// Exit codes of bantam's own failures (SPEC §4.6, §4.9).
+const EXIT_FATAL: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_CANNOT_EXEC: u8 = 126;
+const EXIT_NOT_FOUND: u8 = 127;
+
+pub fn main(args: Args) -> ! {
+    let inherited = block_signals();
+    let cfg = match cli::parse(args.argv.iter(), args.envp.iter()) {
+        Ok(cfg) => cfg,
+        Err(err) => exit_usage(err),
+    };
+    let program = match cfg.mode {
+        Mode::Help => print_and_exit(HELP),
+        Mode::Version => print_and_exit(VERSION),
+        Mode::Pause => None,
+        Mode::Run { program } => Some(program),
+    };
+    let pid1 = sys::getpid() == 1;
+    if !pid1 {
+        become_subreaper(&cfg);
+    }
+    if let Some(sig) = cfg.pdeathsig {
+        // The parent's death then arrives as `sig`, blocked and collected like any other.
+        if let Err(e) = sys::prctl(sys::PR_SET_PDEATHSIG, usize::from(sig.number())) {
+            fatal(b"prctl(PR_SET_PDEATHSIG)", e);
+        }
+    }
+    // An inherited SIGCHLD set to SIG_IGN would make the kernel reap children by itself,
+    // and the child's exit status would be lost; the child gets the setting back.
+    let sigchld_ignored = sys::rt_sigaction(SIGCHLD, sys::Disposition::Default).unwrap_or(false);
+    let child = program.map(|index| spawn_child(&cfg, args, index, inherited, sigchld_ignored));
+    supervise(&cfg, child, pid1)
+}
+
+/// Blocks every signal but the fault signals, so that none is lost or acted on while
+/// bantam is PID 1 (the kernel drops unhandled signals sent to a namespace init), and
+/// returns the mask bantam was started with, for the child.
+fn block_signals() -> SigSet {
+    match sys::rt_sigprocmask_block(SigSet::all_but_faults()) {
+        Ok(old) => old,
+        Err(e) => fatal(b"rt_sigprocmask", e),
+    }
+}
+
+/// Outside a PID namespace, orphans would go to the host's init; as a child subreaper
+/// bantam gets them instead (prctl(2)).
+fn become_subreaper(cfg: &Config) {
+    if let Err(e) = sys::prctl(sys::PR_SET_CHILD_SUBREAPER, 1) {
+        log(cfg, 1, |line| {
+            line.push(b"warning: cannot become a subreaper: ");
+            push_errno(line, e.0);
+        });
+    }
+}
+
+/// Starts the program in a child process and returns its pid.
+fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchld_ignored: bool) -> Pid {
+    let argv = args.argv.from_index(index);
+    let name = argv.iter().next().unwrap_or_default();
+    match sys::clone_fork() {
+        Err(e) => fatal(b"clone", e),
+        Ok(0) => exec_child(name, argv, args.envp, inherited, sigchld_ignored),
+        Ok(pid) => {
+            // Also set the group from this side, so that a signal forwarded to the group
+            // right away cannot find the child still in bantam's group.
+            let _ = sys::setpgid(pid, pid);
+            log(cfg, 2, |line| {
+                line.push(b"started ").push(name).push(b" as pid ").push_number(pid as u64);
+            });
+            pid
+        }
+    }
+}
+
+/// In the child: own process group, the terminal's foreground, the caller's signal state,
+/// then the program. Only returns by exiting 127 or 126.
+fn exec_child(name: &[u8], argv: CStrArray, envp: CStrArray, inherited: SigSet, sigchld_ignored: bool) -> ! {
+    let _ = sys::setpgid(0, 0);
+    // Every signal is still blocked here, so taking the foreground from a background
+    // group cannot stop us with SIGTTOU. ENOTTY (no terminal) is the common case.
+    let _ = sys::tcsetpgrp(0, sys::getpid());
+    if sigchld_ignored {
+        let _ = sys::rt_sigaction(SIGCHLD, sys::Disposition::Ignore);
+    }
+    let _ = sys::rt_sigprocmask_setmask(inherited);
+    let err = exec_search(name, argv, envp);
+    write_error(&[b"exec ", name], err);
+    sys::exit_group(if err == sys::ENOENT { EXIT_NOT_FOUND } else { EXIT_CANNOT_EXEC })
+}
+
+/// execvp: tries each PATH candidate; a file found but not executable (EACCES) is
+/// remembered while the search goes on, and reported if nothing else runs.
+fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
+    let path = envp.iter().find_map(|entry| entry.strip_prefix(b"PATH="));
+    let mut candidates = Candidates::new(name, path);
+    let mut buf = [0u8; 4096];
+    let mut denied = false;
+    while let Some(candidate) = candidates.next_into(&mut buf) {
+        match sys::execve(candidate, argv, envp) {
+            sys::EACCES => denied = true,
+            sys::ENOENT | sys::ENOTDIR => {}
+            other => return other,
+        }
+    }
+    if denied { sys::EACCES } else { sys::ENOENT }
+}
+
+/// The main loop: sleep in rt_sigtimedwait until a signal comes (no timeout, so no
+/// wake-ups while idle), then reap or forward.
+fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
+    let wanted = SigSet::all_but_faults();
+    let mut orphans: u64 = 0;
+    loop {
+        let sig = match sys::rt_sigtimedwait(wanted, None) {
+            Ok(sig) => sig,
+            Err(sys::EINTR) | Err(sys::EAGAIN) => continue,
+            Err(e) => fatal(b"rt_sigtimedwait", e),
+        };
+        if sig == SIGCHLD {
+            if let Some(status) = reap_zombies(child, &mut orphans) {
+                exit_with_child(cfg, status, orphans);
+            }
+        } else if let Some(child) = child {
+            forward_signal(cfg, sig, child, pid1);
+        } else if sig == SIGTERM || sig == SIGINT {
+            log(cfg, 2, |line| {
+                push_signal(line.push(b"pause: got "), sig);
+            });
+            sys::exit_group(0);
+        }
+    }
+}
+
+/// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
+/// Returns the main child's status once it is among them.
+fn reap_zombies(child: Option<Pid>, orphans: &mut u64) -> Option<WaitStatus> {
+    let mut main_status = None;
+    loop {
+        match sys::wait4(-1, sys::WNOHANG) {
+            Ok((0, _)) => break,
+            Ok((pid, status)) if Some(pid) == child => main_status = Some(WaitStatus(status)),
+            Ok(_) => *orphans += 1,
+            Err(sys::EINTR) => {}
+            Err(_) => break, // ECHILD: no children at all
+        }
+    }
+    main_status
+}
+
+/// Sends `sig`, after rewriting, to the configured target.
+fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
+    let Some(out) = cfg.rewrite.apply(sig) else {
+        log(cfg, 3, |line| {
+            push_signal(line.push(b"dropping "), sig);
+        });
+        return;
+    };
+    // kill(-1) from a namespace init reaches every process of the namespace but itself;
+    // outside a namespace it would reach the whole machine, so there `--all` falls back
+    // to the child's process group.
+    let target = match cfg.target {
+        Target::Child => child,
+        Target::All if pid1 => -1,
+        Target::Group | Target::All => -child,
+    };
+    log(cfg, 3, |line| {
+        push_signal(line.push(b"forwarding "), out).push(b" to ").push_number(target as u64);
+    });
+    if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
+        // The child left its process group (setsid): it still gets the signal.
+        let _ = sys::kill(child, out);
+    }
+}
+
+/// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
+fn exit_with_child(cfg: &Config, status: WaitStatus, orphans: u64) -> ! {
+    log(cfg, 2, |line| {
+        match status.ending() {
+            Ending::Exited(code) => line.push(b"child exited with ").push_number(u64::from(code)),
+            Ending::Killed { signal, core_dumped } => {
+                let line = push_signal(
+                    line.push(b"child killed by "),
+                    Signal::new(u32::from(signal)).unwrap_or(SIGTERM),
+                );
+                if core_dumped { line.push(b" (core dumped)") } else { line }
+            }
+        };
+    });
+    log(cfg, 2, |line| {
+        line.push(b"reaped ").push_number(orphans).push(b" orphans");
+    });
+    sys::exit_group(cfg.remap.apply(status.exit_code()))
+}
+
+/// `SIGTERM` by name, or `signal 40` for one without a name.
+fn push_signal(line: &mut Line, sig: Signal) -> &mut Line {
+    match sig.name() {
+        Some(name) => line.push(b"SIG").push(name),
+        None => line.push(b"signal ").push_number(u64::from(sig.number())),
+    }
+}
+
+/// Writes one diagnostic line to stderr if the verbosity allows it.
+fn log(cfg: &Config, level: u8, build: impl FnOnce(&mut Line)) {
+    if cfg.verbosity >= level {
+        let mut line = Line::new(PREFIX);
+        build(&mut line);
+        let _ = sys::write(2, line.finish());
+    }
+}
+
+fn print_and_exit(text: &[u8]) -> ! {
+    let _ = sys::write(1, text);
+    sys::exit_group(0)
+}
+
+fn exit_usage(err: UsageError) -> ! {
+    let mut line = Line::new(PREFIX);
+    line.push(err.what);
+    if !err.arg.is_empty() {
+        line.push(b": ").push(err.arg);
+    }
+    line.push(b" (see bantam --help)");
+    let _ = sys::write(2, line.finish());
+    sys::exit_group(EXIT_USAGE)
+}
+
+/// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
+fn fatal(what: &[u8], err: Errno) -> ! {
+    write_error(&[what], err);
+    sys::exit_group(EXIT_FATAL)
+}
+
+/// `bantam: <pieces>: <ERRNO>` on stderr, whatever the verbosity.
+fn write_error(pieces: &[&[u8]], err: Errno) {
+    let mut line = Line::new(PREFIX);
+    for piece in pieces {
+        line.push(piece);
+    }
+    push_errno(line.push(b": "), err.0);
+    let _ = sys::write(2, line.finish());
+}

@@ -1,0 +1,124 @@
+//! Diagnostic lines, built on the stack and written with one call, and errno names.
+
+/// One line of output under construction. Text that does not fit is cut, never a panic.
+pub struct Line {
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line { buf: [0; 256], len: 0 }
+    }
+}
+
+impl Line {
+    /// A line starting with `prefix` (`bantam: `).
+    pub fn new(prefix: &[u8]) -> Line {
+        let mut line = Line::default();
+        line.push(prefix);
+        line
+    }
+
+    pub fn push(&mut self, text: &[u8]) -> &mut Line {
+        for &b in text {
+            if let Some(slot) = self.buf.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
+            }
+        }
+        self
+    }
+
+    pub fn push_number(&mut self, n: u64) -> &mut Line {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = n;
+        loop {
+            at -= 1;
+            if let Some(d) = digits.get_mut(at) {
+                *d = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 || at == 0 {
+                break;
+            }
+        }
+        self.push(digits.get(at..).unwrap_or_default())
+    }
+
+    /// The line so far, with the newline added (the last byte is kept free for it).
+    pub fn finish(&mut self) -> &[u8] {
+        if self.len >= self.buf.len() {
+            self.len = self.buf.len() - 1;
+        }
+        self.push(b"\n");
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// Names of errno 1..=40 (asm-generic numbering, shared by x86_64 and aarch64).
+const ERRNO_NAMES: &[u8] = b"EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD \
+EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE \
+EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK \
+ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP";
+
+/// Appends the errno's name (`ENOENT`), or `errno N` for one without a name here.
+pub fn push_errno(line: &mut Line, errno: u16) {
+    match ERRNO_NAMES.split(|&b| b == b' ').nth(usize::from(errno).wrapping_sub(1)) {
+        Some(name) => line.push(name),
+        None => line.push(b"errno ").push_number(u64::from(errno)),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_a_line() {
+        let mut line = Line::new(b"bantam: ");
+        line.push(b"exec ").push(b"x").push(b": ");
+        push_errno(&mut line, 2);
+        assert_eq!(line.finish(), b"bantam: exec x: ENOENT\n");
+    }
+
+    #[test]
+    fn numbers() {
+        for (n, text) in [(0u64, "0"), (7, "7"), (10, "10"), (65535, "65535")] {
+            let mut line = Line::default();
+            line.push_number(n);
+            assert_eq!(line.finish(), format!("{text}\n").as_bytes());
+        }
+        let mut line = Line::default();
+        line.push_number(u64::MAX);
+        assert_eq!(line.finish(), format!("{}\n", u64::MAX).as_bytes());
+    }
+
+    #[test]
+    fn errno_names() {
+        let name = |e| {
+            let mut line = Line::default();
+            push_errno(&mut line, e);
+            line.finish().to_vec()
+        };
+        assert_eq!(name(1), b"EPERM\n");
+        assert_eq!(name(13), b"EACCES\n");
+        assert_eq!(name(20), b"ENOTDIR\n");
+        assert_eq!(name(36), b"ENAMETOOLONG\n");
+        assert_eq!(name(40), b"ELOOP\n");
+        assert_eq!(name(41), b"errno 41\n");
+        assert_eq!(name(0), b"errno 0\n");
+    }
+
+    #[test]
+    fn long_lines_are_cut_not_overflowed() {
+        let mut line = Line::new(b"bantam: ");
+        for _ in 0..100 {
+            line.push(b"0123456789");
+        }
+        let out = line.finish();
+        assert_eq!(out.len(), 256);
+        assert_eq!(out.last(), Some(&b'\n'));
+    }
+}

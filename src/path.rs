@@ -1,0 +1,95 @@
+//! Where a program name is looked up, as execvp does it.
+
+/// Used when the environment has no `PATH`.
+pub const DEFAULT_PATH: &[u8] = b"/usr/local/bin:/usr/bin:/bin";
+
+/// The NUL-terminated candidate paths for `program`, in the order execvp tries them: the
+/// name itself when it contains a `/`, else `dir/program` for each PATH entry (an empty
+/// entry means the current directory). Each candidate is written into `buf`; one that
+/// does not fit (longer than PATH_MAX) is skipped, as C libraries skip it.
+pub struct Candidates<'a> {
+    program: &'a [u8],
+    /// The PATH entries not tried yet; None once the list is used up.
+    rest: Option<&'a [u8]>,
+    direct: bool,
+}
+
+impl<'a> Candidates<'a> {
+    pub fn new(program: &'a [u8], path: Option<&'a [u8]>) -> Candidates<'a> {
+        let direct = program.contains(&b'/');
+        Candidates { program, rest: if direct { None } else { Some(path.unwrap_or(DEFAULT_PATH)) }, direct }
+    }
+
+    /// Writes the next candidate into `buf` and returns it, NUL included.
+    pub fn next_into<'b>(&mut self, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+        if self.direct {
+            self.direct = false;
+            return join(&[self.program], buf);
+        }
+        loop {
+            let rest = self.rest?;
+            let (dir, tail) = match rest.iter().position(|&b| b == b':') {
+                Some(colon) => (rest.get(..colon)?, rest.get(colon + 1..)),
+                None => (rest, None),
+            };
+            self.rest = tail;
+            let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
+            // A path too long for `buf` cannot be executed; try the next directory.
+            if let Some(len) = join(&[dir, slash, self.program], buf).map(<[u8]>::len) {
+                return buf.get(..len);
+            }
+        }
+    }
+}
+
+/// Concatenates `parts` and a NUL into `buf`, or None if they do not fit.
+fn join<'b>(parts: &[&[u8]], buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let mut len = 0;
+    for part in parts {
+        let end = len + part.len();
+        buf.get_mut(len..end)?.copy_from_slice(part);
+        len = end;
+    }
+    *buf.get_mut(len)? = 0;
+    buf.get(..=len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(program: &[u8], path: Option<&[u8]>, size: usize) -> Vec<String> {
+        let mut c = Candidates::new(program, path);
+        let mut buf = vec![0u8; size];
+        let mut out = vec![];
+        while let Some(p) = c.next_into(&mut buf) {
+            out.push(String::from_utf8(p.to_vec()).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn searches_each_path_entry_in_order() {
+        assert_eq!(all(b"ls", Some(b"/a:/b/c"), 64), ["/a/ls\0", "/b/c/ls\0"]);
+        assert_eq!(all(b"ls", None, 64), ["/usr/local/bin/ls\0", "/usr/bin/ls\0", "/bin/ls\0"]);
+    }
+
+    #[test]
+    fn empty_entries_mean_the_current_directory() {
+        assert_eq!(all(b"x", Some(b":/a:"), 64), ["x\0", "/a/x\0", "x\0"]);
+        assert_eq!(all(b"x", Some(b""), 64), ["x\0"]);
+    }
+
+    #[test]
+    fn a_name_with_a_slash_is_not_searched() {
+        assert_eq!(all(b"./run", Some(b"/a:/b"), 64), ["./run\0"]);
+        assert_eq!(all(b"/bin/sh", None, 64), ["/bin/sh\0"]);
+    }
+
+    #[test]
+    fn entries_too_long_are_skipped() {
+        assert_eq!(all(b"prog", Some(b"/a-very-long-dir:/b"), 10), ["/b/prog\0"]);
+        assert!(all(b"/too/long/for/the/buffer", None, 8).is_empty());
+        assert!(all(b"x", Some(b"/a"), 0).is_empty());
+    }
+}

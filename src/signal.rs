@@ -1,0 +1,287 @@
+//! Signals: numbers, names, the kernel's 8-byte signal set, and the rewrite table.
+//!
+//! Numbers are the asm-generic ones, which x86_64 and aarch64 share.
+
+/// A signal number, 1 to 64.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signal(u8);
+
+pub const SIGHUP: Signal = Signal(1);
+pub const SIGINT: Signal = Signal(2);
+pub const SIGQUIT: Signal = Signal(3);
+pub const SIGILL: Signal = Signal(4);
+pub const SIGTRAP: Signal = Signal(5);
+pub const SIGABRT: Signal = Signal(6);
+pub const SIGBUS: Signal = Signal(7);
+pub const SIGFPE: Signal = Signal(8);
+pub const SIGKILL: Signal = Signal(9);
+pub const SIGUSR1: Signal = Signal(10);
+pub const SIGSEGV: Signal = Signal(11);
+pub const SIGTERM: Signal = Signal(15);
+pub const SIGCHLD: Signal = Signal(17);
+pub const SIGCONT: Signal = Signal(18);
+pub const SIGSTOP: Signal = Signal(19);
+pub const SIGTSTP: Signal = Signal(20);
+pub const SIGTTIN: Signal = Signal(21);
+pub const SIGTTOU: Signal = Signal(22);
+pub const SIGSYS: Signal = Signal(31);
+
+/// Highest signal number the kernel knows (`_NSIG`).
+pub const MAX: u8 = 64;
+/// `SIGRTMIN` as C libraries and shells number it: the kernel's 32 and 33 are reserved
+/// by threading libraries, so `RTMIN` means 34 for every user-facing tool.
+pub const RTMIN: u8 = 34;
+
+/// Names of signals 1..=31, in order, without the `SIG` prefix.
+const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
+STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+
+impl Signal {
+    /// The signal numbered `n`, if `n` is 1..=64.
+    pub const fn new(n: u32) -> Option<Signal> {
+        if n >= 1 && n <= MAX as u32 { Some(Signal(n as u8)) } else { None }
+    }
+
+    pub const fn number(self) -> u8 {
+        self.0
+    }
+
+    /// The name without `SIG` (`TERM`), for signals 1..=31.
+    pub fn name(self) -> Option<&'static [u8]> {
+        NAMES.split(|&b| b == b' ').nth(usize::from(self.0).wrapping_sub(1))
+    }
+
+    /// Parses `TERM`, `SIGTERM`, `sigterm`, `15`, `RTMIN+3`, `SIGRTMAX-1`.
+    pub fn parse(text: &[u8]) -> Option<Signal> {
+        if let Some(n) = parse_number(text) {
+            return Signal::new(n);
+        }
+        let name = strip_prefix_ignore_case(text, b"SIG").unwrap_or(text);
+        if let Some(rest) = strip_prefix_ignore_case(name, b"RTMIN") {
+            return rt_offset(rest, 1).and_then(|k| Signal::new(RTMIN as u32 + k));
+        }
+        if let Some(rest) = strip_prefix_ignore_case(name, b"RTMAX") {
+            return rt_offset(rest, -1).and_then(|k| Signal::new((MAX as u32).checked_sub(k)?));
+        }
+        let aliases: [(&[u8], u8); 3] = [(b"IOT", 6), (b"POLL", 29), (b"CLD", 17)];
+        for (alias, n) in aliases {
+            if name.eq_ignore_ascii_case(alias) {
+                return Some(Signal(n));
+            }
+        }
+        let index = NAMES.split(|&b| b == b' ').position(|n| n.eq_ignore_ascii_case(name))?;
+        Signal::new(index as u32 + 1)
+    }
+
+    /// Synchronous fault signals: raised by the CPU for the faulting thread. bantam leaves
+    /// them unblocked (a blocked fault signal is fatal anyway) and never collects them.
+    pub const fn is_fault(self) -> bool {
+        matches!(self.0, 4 | 5 | 6 | 7 | 8 | 11 | 31)
+    }
+}
+
+/// `""` is offset 0; `+n` (or `-n` for RTMAX) with `n` a whole number.
+fn rt_offset(rest: &[u8], sign: i8) -> Option<u32> {
+    match rest.split_first() {
+        None => Some(0),
+        Some((b'+', n)) if sign > 0 => parse_number(n),
+        Some((b'-', n)) if sign < 0 => parse_number(n),
+        _ => None,
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let head = text.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) { text.get(prefix.len()..) } else { None }
+}
+
+/// A whole decimal number of at most 9 digits (so it cannot overflow); nothing else.
+pub fn parse_number(text: &[u8]) -> Option<u32> {
+    if text.is_empty() || text.len() > 9 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &b in text {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    Some(n)
+}
+
+/// The kernel's signal set: one bit per signal, bit `n-1` for signal `n` (8 bytes, not
+/// the 128 of a C library's `sigset_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct SigSet(pub u64);
+
+impl SigSet {
+    pub const EMPTY: SigSet = SigSet(0);
+    pub const FULL: SigSet = SigSet(u64::MAX);
+
+    pub const fn with(self, sig: Signal) -> SigSet {
+        SigSet(self.0 | 1 << (sig.0 - 1))
+    }
+
+    pub const fn without(self, sig: Signal) -> SigSet {
+        SigSet(self.0 & !(1 << (sig.0 - 1)))
+    }
+
+    pub const fn contains(self, sig: Signal) -> bool {
+        self.0 & (1 << (sig.0 - 1)) != 0
+    }
+
+    /// The set bantam blocks for its whole life: everything but the fault signals (SPEC
+    /// §4.1). SIGKILL and SIGSTOP cannot be blocked; the kernel ignores those bits.
+    pub const fn all_but_faults() -> SigSet {
+        SigSet::FULL
+            .without(SIGILL)
+            .without(SIGTRAP)
+            .without(SIGABRT)
+            .without(SIGBUS)
+            .without(SIGFPE)
+            .without(SIGSEGV)
+            .without(SIGSYS)
+    }
+}
+
+/// What a collected signal becomes before it is forwarded: `-r FROM:TO`. Entry `n` holds
+/// the signal that signal `n` is sent as, or 0 to drop it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rewrite([u8; MAX as usize + 1]);
+
+impl Default for Rewrite {
+    fn default() -> Self {
+        let mut table = [0u8; MAX as usize + 1];
+        let mut n = 0;
+        while n < table.len() {
+            table[n] = n as u8;
+            n += 1;
+        }
+        Rewrite(table)
+    }
+}
+
+impl Rewrite {
+    pub fn set(&mut self, from: Signal, to: Option<Signal>) {
+        if let Some(slot) = self.0.get_mut(usize::from(from.0)) {
+            *slot = to.map_or(0, |s| s.0);
+        }
+    }
+
+    /// The signal to send for `sig`, or None when the rewrite drops it.
+    pub fn apply(&self, sig: Signal) -> Option<Signal> {
+        self.0.get(usize::from(sig.0)).and_then(|&n| Signal::new(u32::from(n)))
+    }
+
+    /// Parses one rule `FROM:TO`: signals by name or number, TO `0` or `none` drops.
+    pub fn parse_rule(text: &[u8]) -> Option<(Signal, Option<Signal>)> {
+        let colon = text.iter().position(|&b| b == b':')?;
+        let from = Signal::parse(text.get(..colon)?)?;
+        let to_text = text.get(colon + 1..)?;
+        let to = if to_text == b"0" || to_text.eq_ignore_ascii_case(b"none") {
+            None
+        } else {
+            Some(Signal::parse(to_text)?)
+        };
+        Some((from, to))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_for_every_classic_signal() {
+        for n in 1..=31 {
+            let sig = Signal::new(n).unwrap();
+            let name = sig.name().unwrap();
+            assert_eq!(Signal::parse(name), Some(sig));
+            let mut prefixed = b"sig".to_vec();
+            prefixed.extend(name.iter().map(u8::to_ascii_lowercase));
+            assert_eq!(Signal::parse(&prefixed), Some(sig), "{prefixed:?}");
+        }
+        assert_eq!(Signal::new(32).unwrap().name(), None);
+    }
+
+    #[test]
+    fn parses_numbers_names_and_realtime() {
+        assert_eq!(Signal::parse(b"15"), Some(SIGTERM));
+        assert_eq!(Signal::parse(b"TERM"), Some(SIGTERM));
+        assert_eq!(Signal::parse(b"SigTerm"), Some(SIGTERM));
+        assert_eq!(Signal::parse(b"USR1").unwrap().number(), 10);
+        assert_eq!(Signal::parse(b"WINCH").unwrap().number(), 28);
+        assert_eq!(Signal::parse(b"IOT"), Some(SIGABRT));
+        assert_eq!(Signal::parse(b"RTMIN").unwrap().number(), 34);
+        assert_eq!(Signal::parse(b"SIGRTMIN+3").unwrap().number(), 37);
+        assert_eq!(Signal::parse(b"rtmax").unwrap().number(), 64);
+        assert_eq!(Signal::parse(b"RTMAX-2").unwrap().number(), 62);
+        assert_eq!(Signal::parse(b"64").unwrap().number(), 64);
+    }
+
+    #[test]
+    fn rejects_bad_signals() {
+        for bad in [
+            &b""[..],
+            b"0",
+            b"65",
+            b"-1",
+            b"+3",
+            b"TERMX",
+            b"SIG",
+            b"RTMIN+31",
+            b"RTMIN-1",
+            b"RTMAX+1",
+            b"RTMAX-65",
+            b"RTMIN+",
+            b"99999999999999",
+            b" 15",
+            b"15 ",
+            b"1 5",
+            b"\xff",
+        ] {
+            assert_eq!(Signal::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_parse_whole_or_not_at_all() {
+        assert_eq!(parse_number(b"0"), Some(0));
+        assert_eq!(parse_number(b"007"), Some(7));
+        assert_eq!(parse_number(b"999999999"), Some(999_999_999));
+        assert_eq!(parse_number(b"1234567890"), None);
+        assert_eq!(parse_number(b"12a"), None);
+        assert_eq!(parse_number(b""), None);
+    }
+
+    #[test]
+    fn fault_signals_stay_out_of_the_blocked_set() {
+        let set = SigSet::all_but_faults();
+        for n in 1..=64 {
+            let sig = Signal::new(n).unwrap();
+            assert_eq!(set.contains(sig), !sig.is_fault(), "signal {n}");
+        }
+        assert!(set.contains(SIGTERM) && set.contains(SIGCHLD));
+    }
+
+    #[test]
+    fn rewrite_rules() {
+        let mut table = Rewrite::default();
+        assert_eq!(table.apply(SIGTERM), Some(SIGTERM));
+        let (from, to) = Rewrite::parse_rule(b"TERM:QUIT").unwrap();
+        table.set(from, to);
+        assert_eq!(table.apply(SIGTERM), Some(SIGQUIT));
+        let (from, to) = Rewrite::parse_rule(b"1:none").unwrap();
+        table.set(from, to);
+        assert_eq!(table.apply(SIGHUP), None);
+        assert_eq!(Rewrite::parse_rule(b"2:0"), Some((SIGINT, None)));
+        assert_eq!(
+            Rewrite::parse_rule(b"RTMIN+1:SIGUSR1"),
+            Some((Signal::new(35).unwrap(), Signal::new(10)))
+        );
+        for bad in [&b"TERM"[..], b":", b"TERM:", b":TERM", b"TERM:QUIT:HUP", b"0:TERM", b"TERM:65"] {
+            assert_eq!(Rewrite::parse_rule(bad), None, "{bad:?}");
+        }
+    }
+}

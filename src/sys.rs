@@ -1,0 +1,253 @@
+//! Linux system calls and the initial stack: the one home of bantam's unsafe code.
+//!
+//! Raw calls go through the `sc` crate and return the kernel's `-errno` convention, which
+//! is decoded in one place ([`check`]) into `Result<_, Errno>`. Wrappers carry the kernel's
+//! names and take typed arguments ([`SigSet`], [`Signal`], [`Pid`]).
+#![allow(unsafe_code)]
+
+use bantam::signal::{SigSet, Signal};
+use sc::syscall;
+
+/// A process or process-group id as the kernel takes it (negative: a group, -1: all).
+pub type Pid = i32;
+
+/// An error number from a failed system call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Errno(pub u16);
+
+pub const ENOENT: Errno = Errno(2);
+pub const ESRCH: Errno = Errno(3);
+pub const EINTR: Errno = Errno(4);
+pub const EAGAIN: Errno = Errno(11);
+pub const EACCES: Errno = Errno(13);
+pub const ENOTDIR: Errno = Errno(20);
+
+/// Returns in `-4095..=-1` are errors; everything else is a result.
+fn check(ret: usize) -> Result<usize, Errno> {
+    let signed = ret as isize;
+    if (-4095..=-1).contains(&signed) { Err(Errno(signed.unsigned_abs() as u16)) } else { Ok(ret) }
+}
+
+/// What the kernel puts on the stack for a new process, and where `_start` finds it:
+///
+/// ```text
+///   sp -> argc
+///         argv[0] .. argv[argc-1]   pointers to NUL-terminated strings
+///         NULL
+///         envp[0] .. envp[n-1]
+///         NULL
+///         auxv pairs, then the strings themselves
+/// ```
+#[derive(Clone, Copy)]
+pub struct Args {
+    pub argv: CStrArray,
+    pub envp: CStrArray,
+}
+
+/// A NULL-terminated array of pointers to NUL-terminated strings, as argv and envp are.
+#[derive(Clone, Copy)]
+pub struct CStrArray(*const *const u8);
+
+impl CStrArray {
+    pub fn as_ptr(self) -> *const *const u8 {
+        self.0
+    }
+
+    /// The array from its `n`th entry on. `n` must not pass the terminating NULL, which
+    /// holds for every index the argv parser returns (it only counts existing entries).
+    pub fn from_index(self, n: usize) -> CStrArray {
+        // SAFETY: the caller's index is within the array, terminator included.
+        CStrArray(unsafe { self.0.add(n) })
+    }
+
+    pub fn iter(self) -> CStrIter {
+        CStrIter(self.0)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct CStrIter(*const *const u8);
+
+impl Iterator for CStrIter {
+    type Item = &'static [u8];
+
+    fn next(&mut self) -> Option<&'static [u8]> {
+        // SAFETY: the kernel built this NULL-terminated array of NUL-terminated strings on
+        // the initial stack, which lives (unchanged) as long as the process.
+        unsafe {
+            let s = *self.0;
+            if s.is_null() {
+                return None;
+            }
+            self.0 = self.0.add(1);
+            let mut len = 0;
+            while *s.add(len) != 0 {
+                len += 1;
+            }
+            Some(core::slice::from_raw_parts(s, len))
+        }
+    }
+}
+
+/// Called by the arch-specific `_start` with the initial stack pointer.
+///
+/// # Safety
+/// `stack` must be the stack pointer the kernel gave `_start`, laid out as [`Args`] shows.
+pub unsafe extern "C" fn start(stack: *const usize) -> ! {
+    // SAFETY: per the layout above: argc, then argc pointers and a NULL, then envp.
+    let args = unsafe {
+        let argc = *stack;
+        let argv = stack.add(1) as *const *const u8;
+        Args { argv: CStrArray(argv), envp: CStrArray(argv.add(argc + 1)) }
+    };
+    crate::init::main(args)
+}
+
+pub fn write(fd: i32, bytes: &[u8]) -> Result<usize, Errno> {
+    // SAFETY: the kernel only reads `bytes.len()` bytes from a valid slice.
+    check(unsafe { syscall!(WRITE, fd, bytes.as_ptr(), bytes.len()) })
+}
+
+pub fn exit_group(code: u8) -> ! {
+    // SAFETY: exit_group takes no pointers and does not return.
+    unsafe {
+        syscall!(EXIT_GROUP, code);
+    }
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+pub fn getpid() -> Pid {
+    // SAFETY: no arguments; cannot fail.
+    unsafe { syscall!(GETPID) as Pid }
+}
+
+const SIG_BLOCK: usize = 0;
+const SIG_SETMASK: usize = 2;
+/// The kernel's sigset size, the last argument of every rt_sig* call.
+const SIGSET_SIZE: usize = 8;
+
+/// Adds `set` to the blocked signals; returns the mask that was in force before.
+pub fn rt_sigprocmask_block(set: SigSet) -> Result<SigSet, Errno> {
+    let mut old = SigSet::EMPTY;
+    // SAFETY: both pointers are to live 8-byte sets, the size we pass.
+    check(unsafe {
+        syscall!(RT_SIGPROCMASK, SIG_BLOCK, &set.0 as *const u64, &mut old.0 as *mut u64, SIGSET_SIZE)
+    })?;
+    Ok(old)
+}
+
+/// Replaces the blocked signals with `set`.
+pub fn rt_sigprocmask_setmask(set: SigSet) -> Result<(), Errno> {
+    // SAFETY: the pointer is to a live 8-byte set; no old set is asked for.
+    check(unsafe { syscall!(RT_SIGPROCMASK, SIG_SETMASK, &set.0 as *const u64, 0, SIGSET_SIZE) }).map(drop)
+}
+
+/// The kernel's `struct timespec`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct Timespec {
+    pub sec: i64,
+    pub nsec: i64,
+}
+
+/// Dequeues one pending signal of `set`, waiting at most `timeout` (forever if None).
+/// The signals of `set` must be blocked. Times out with EAGAIN.
+pub fn rt_sigtimedwait(set: SigSet, timeout: Option<&Timespec>) -> Result<Signal, Errno> {
+    let timeout = timeout.map_or(core::ptr::null(), |t| t as *const Timespec);
+    // SAFETY: the set and timeout point to live memory; no siginfo is asked for.
+    let n = check(unsafe { syscall!(RT_SIGTIMEDWAIT, &set.0 as *const u64, 0, timeout, SIGSET_SIZE) })?;
+    Signal::new(n as u32).ok_or(EINTR)
+}
+
+/// Signal dispositions bantam uses: default or ignore (it installs no handlers).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    Default = 0,
+    Ignore = 1,
+}
+
+/// The kernel's `struct sigaction` (same layout on x86_64 and aarch64).
+#[repr(C)]
+struct KernelSigaction {
+    handler: usize,
+    flags: u64,
+    restorer: usize,
+    mask: u64,
+}
+
+/// Sets the disposition of `sig`; returns whether it was ignored before.
+pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Result<bool, Errno> {
+    let new = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: 0 };
+    let mut old = KernelSigaction { handler: 0, flags: 0, restorer: 0, mask: 0 };
+    // SAFETY: both pointers are to live structs of the kernel's layout; SIG_DFL and SIG_IGN
+    // need no restorer.
+    check(unsafe {
+        syscall!(
+            RT_SIGACTION,
+            sig.number(),
+            &new as *const KernelSigaction,
+            &mut old as *mut KernelSigaction,
+            SIGSET_SIZE
+        )
+    })?;
+    Ok(old.handler == Disposition::Ignore as usize)
+}
+
+/// A fork: `clone` with only the exit signal set. Returns 0 in the child. (aarch64 has no
+/// `fork` call; with these arguments `clone` takes them in the same order on both arches.)
+pub fn clone_fork() -> Result<Pid, Errno> {
+    const SIGCHLD: usize = 17;
+    // SAFETY: no CLONE_VM: the child gets a copy of the address space, so both sides may
+    // keep running Rust code on their own stacks.
+    check(unsafe { syscall!(CLONE, SIGCHLD, 0, 0, 0, 0) }).map(|pid| pid as Pid)
+}
+
+/// Replaces the process image. `path` must end in a NUL byte. Returns only on failure.
+pub fn execve(path: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
+    if path.last() != Some(&0) {
+        return ENOENT;
+    }
+    // SAFETY: path is NUL-terminated (checked above); argv and envp are the kernel-made
+    // NULL-terminated arrays from the initial stack.
+    match check(unsafe { syscall!(EXECVE, path.as_ptr(), argv.as_ptr(), envp.as_ptr()) }) {
+        Err(e) => e,
+        Ok(_) => ENOENT,
+    }
+}
+
+pub fn kill(pid: Pid, sig: Signal) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { syscall!(KILL, pid as isize, sig.number()) }).map(drop)
+}
+
+pub const WNOHANG: usize = 1;
+
+/// Waits for a child (`pid` -1: any); returns its pid and raw status, or pid 0 with
+/// WNOHANG when none has changed state.
+pub fn wait4(pid: Pid, options: usize) -> Result<(Pid, i32), Errno> {
+    let mut status: i32 = 0;
+    // SAFETY: status points to a live i32; no rusage is asked for.
+    let reaped = check(unsafe { syscall!(WAIT4, pid as isize, &mut status as *mut i32, options, 0) })?;
+    Ok((reaped as Pid, status))
+}
+
+pub fn setpgid(pid: Pid, pgid: Pid) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { syscall!(SETPGID, pid, pgid) }).map(drop)
+}
+
+/// Makes `pgrp` the foreground process group of the terminal on `fd` (tcsetpgrp).
+pub fn tcsetpgrp(fd: i32, pgrp: Pid) -> Result<(), Errno> {
+    const TIOCSPGRP: usize = 0x5410;
+    // SAFETY: the pointer is to a live pid for the kernel to read.
+    check(unsafe { syscall!(IOCTL, fd, TIOCSPGRP, &pgrp as *const Pid) }).map(drop)
+}
+
+pub const PR_SET_PDEATHSIG: usize = 1;
+pub const PR_SET_CHILD_SUBREAPER: usize = 36;
+
+pub fn prctl(option: usize, arg: usize) -> Result<(), Errno> {
+    // SAFETY: the options bantam uses take plain integers, no pointers.
+    check(unsafe { syscall!(PRCTL, option, arg, 0, 0, 0) }).map(drop)
+}
