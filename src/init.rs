@@ -86,7 +86,7 @@ fn become_subreaper(cfg: &Config) {
 
 /// Starts the program in a child process and returns its pid.
 fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchld_ignored: bool) -> Pid {
-    let argv = args.argv.from_index(index);
+    let argv = args.argv.skip(index);
     let name = argv.iter().next().unwrap_or_default();
     match sys::clone_fork() {
         Err(e) => fatal(b"clone", e),

@@ -55,7 +55,7 @@ impl CStrArray {
 
     /// The array from its `n`th entry on. `n` must not pass the terminating NULL, which
     /// holds for every index the argv parser returns (it only counts existing entries).
-    pub fn from_index(self, n: usize) -> CStrArray {
+    pub fn skip(self, n: usize) -> CStrArray {
         // SAFETY: the caller's index is within the array, terminator included.
         CStrArray(unsafe { self.0.add(n) })
     }

@@ -1,0 +1,127 @@
+"""Shared fixtures for bantam's black-box tests.
+
+Every test that takes the `bantam` fixture runs once per architecture: the x86_64 binary
+natively and the aarch64 binary under qemu-aarch64 (user mode). The programs bantam
+starts are host programs either way: an emulated execve runs them natively.
+"""
+import os
+import platform
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import shutil
+
+ROOT = Path(__file__).resolve().parents[1]
+CHILD = str(ROOT / "tests" / "helpers" / "child.py")
+HOST = platform.machine()
+ARCHES = ["x86_64", "aarch64"]
+TIMEOUT = 30  # seconds; every process a test starts is bounded by this
+# Absolute paths, so that tests may hand bantam an environment without PATH.
+UNSHARE = shutil.which("unshare") or "unshare"
+NAMESPACE = [UNSHARE, "--pid", "--fork", "--mount-proc"]
+
+
+class Bantam:
+    """One bantam binary and how to run it (as PID 1 of a new PID namespace by default)."""
+
+    def __init__(self, arch, tmp_path):
+        self.arch = arch
+        self.path = ROOT / "dist" / f"bantam-{arch}"
+        self.emulated = arch != HOST
+        self.prefix = [] if not self.emulated else [shutil.which(f"qemu-{arch}") or f"qemu-{arch}"]
+        self.tmp = tmp_path
+        self.procs = []
+
+    def command(self, *args, pid1=True, name=None):
+        exe = str(self.path)
+        if name is not None:
+            link = self.tmp / name
+            if not link.exists():
+                link.symlink_to(self.path)
+            exe = str(link)
+        ns = NAMESPACE if pid1 else []
+        return [*ns, *self.prefix, exe, *map(str, args)]
+
+    def run(self, *args, pid1=True, name=None, timeout=TIMEOUT, **kw):
+        kw.setdefault("capture_output", True)
+        kw.setdefault("text", True)
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        return subprocess.run(self.command(*args, pid1=pid1, name=name), timeout=timeout, **kw)
+
+    def start(self, *args, pid1=True, name=None, **kw):
+        kw.setdefault("stdout", subprocess.PIPE)
+        kw.setdefault("stderr", subprocess.PIPE)
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        kw.setdefault("text", True)
+        proc = Running(self.command(*args, pid1=pid1, name=name), pid1, **kw)
+        self.procs.append(proc)
+        return proc
+
+    def skip_if_emulated(self, why):
+        if self.emulated:
+            pytest.skip(f"under qemu-{self.arch}: {why}")
+
+    def cleanup(self):
+        for proc in self.procs:
+            proc.kill_tree()
+
+
+class Running(subprocess.Popen):
+    """A started bantam; `init_pid` is bantam's host pid (the child of unshare in PID-1 mode)."""
+
+    def __init__(self, argv, pid1, **kw):
+        super().__init__(argv, **kw)
+        self.pid1 = pid1
+
+    @property
+    def init_pid(self):
+        if not self.pid1:
+            return self.pid
+        with open(f"/proc/{self.pid}/task/{self.pid}/children") as f:
+            return int(f.read().split()[0])
+
+    def expect_line(self, expected=None):
+        line = self.stdout.readline().rstrip("\n")
+        if expected is not None:
+            assert line == expected, f"wanted {expected!r}, got {line!r}"
+        return line
+
+    def signal_init(self, sig):
+        os.kill(self.init_pid, sig)
+
+    def finish(self, timeout=TIMEOUT):
+        out, err = self.communicate(timeout=timeout)
+        return self.returncode, out, err
+
+    def kill_tree(self):
+        if self.poll() is None:
+            try:
+                init = self.init_pid if self.pid1 else None
+            except (OSError, IndexError, ValueError):
+                init = None
+            # Killing the namespace's init makes the kernel kill the whole namespace.
+            for pid in (init, self.pid):
+                if pid:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            self.wait(timeout=TIMEOUT)
+
+
+@pytest.fixture(params=ARCHES)
+def bantam(request, tmp_path):
+    b = Bantam(request.param, tmp_path)
+    if not b.path.exists():
+        pytest.fail(f"{b.path} is missing: run scripts/build first")
+    yield b
+    b.cleanup()
+
+
+@pytest.fixture
+def child():
+    """The test child program, as argv words."""
+    return [sys.executable, CHILD]

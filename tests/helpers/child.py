@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""The program bantam runs in the integration tests: it reports what it sees on stdout.
+
+Each mode prints `ready` once it is set up, so a test can act without sleeping.
+  signals N        block every catchable signal, print each of the next N signals' numbers
+  family [setsid]  start a grandchild (in a new session with `setsid`); both print
+                   `child N` / `grandchild N` for the next signal they get
+  orphans N        leave N orphans behind, wait until none is left alive or a zombie,
+                   then print the count of zombies seen at the end (0 when reaped)
+  report           print argv, environment, cwd and stdin as JSON
+  tty              print whether this process group is the terminal's foreground group
+  grandparent      print the pid that adopts an orphaned grandchild of this process
+"""
+import json
+import os
+import signal
+import sys
+import time
+
+CATCHABLE = set(range(1, signal.SIGRTMAX + 1)) - {signal.SIGKILL, signal.SIGSTOP, 32, 33}
+
+
+def say(*words):
+    print(*words, flush=True)
+
+
+def wait_signals(count, label=None):
+    signal.pthread_sigmask(signal.SIG_BLOCK, CATCHABLE)
+    for _ in range(count):
+        info = signal.sigwaitinfo(CATCHABLE)
+        say(*(w for w in (label, info.si_signo) if w is not None))
+
+
+def signals(count):
+    signal.pthread_sigmask(signal.SIG_BLOCK, CATCHABLE)
+    say("ready")
+    wait_signals(int(count))
+
+
+def family(setsid=None):
+    signal.pthread_sigmask(signal.SIG_BLOCK, CATCHABLE)
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        if setsid:
+            os.setsid()
+        os.close(ready_w)  # closing our copy tells the parent we are set up
+        wait_signals(1, "grandchild")
+        os._exit(0)
+    os.close(ready_w)
+    os.read(ready_r, 1)  # EOF once the grandchild closed its end
+    say("ready")
+    wait_signals(1, "child")
+    os.waitpid(pid, 0)
+
+
+def zombies():
+    """Pids of zombie processes visible in /proc, other than our own children."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] == "Z":
+                found.append(int(entry))
+    return found
+
+
+def others():
+    """Processes other than PID 1 and this one, as /proc shows them."""
+    me = os.getpid()
+    return [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) not in (1, me)]
+
+
+def orphans(count):
+    for _ in range(int(count)):
+        pid = os.fork()
+        if pid == 0:
+            if os.fork() == 0:
+                os._exit(0)
+            os._exit(0)  # the grandchild is now an orphan, adopted by PID 1
+        os.waitpid(pid, 0)
+    # Reaping is asynchronous: give PID 1 a bounded time to reap what is left.
+    deadline = time.monotonic() + 20
+    while (others() or zombies()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    say(len(zombies()))
+
+
+def report(*_):
+    say(json.dumps({
+        "argv": [os.fsdecode(a) for a in sys.argv[2:]],
+        "env": dict(os.environ),
+        "cwd": os.getcwd(),
+        "stdin": sys.stdin.read(),
+    }))
+
+
+def tty():
+    say(os.tcgetpgrp(0) == os.getpgrp())
+
+
+def grandparent():
+    done_r, done_w = os.pipe()
+    if os.fork() == 0:
+        os.close(done_r)
+        parent_r, parent_w = os.pipe()
+        if os.fork() == 0:
+            os.close(parent_w)
+            os.read(parent_r, 1)  # EOF: our parent has exited, we are an orphan
+            say(os.getppid())
+            os._exit(0)
+        os._exit(0)
+    os.close(done_w)
+    os.wait()
+    os.read(done_r, 1)  # EOF once the grandchild has reported and exited
+
+
+if __name__ == "__main__":
+    {"signals": signals, "family": family, "orphans": orphans, "report": report,
+     "tty": tty, "grandparent": grandparent}[sys.argv[1]](*sys.argv[2:3])
