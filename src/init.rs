@@ -2,9 +2,10 @@
 //! forwarding them and reaping zombies until the main child is gone.
 
 use bantam::cli::{self, Config, Mode, Target, UsageError};
+use bantam::deadline::{DEFAULT_DRAIN_MS, Instant, is_termination};
 use bantam::msg::{Line, push_errno};
 use bantam::path::Candidates;
-use bantam::signal::{SIGCHLD, SIGINT, SIGTERM, SigSet, Signal};
+use bantam::signal::{SIGCHLD, SIGCONT, SIGINT, SIGKILL, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
 
 use crate::sys::{self, Args, CStrArray, Errno, Pid};
@@ -136,23 +137,54 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
     if denied { sys::EACCES } else { sys::ENOENT }
 }
 
-/// The main loop: sleep in rt_sigtimedwait until a signal comes (no timeout, so no
-/// wake-ups while idle), then reap or forward.
+/// What the main loop keeps between signals.
+struct Supervisor<'a> {
+    cfg: &'a Config,
+    child: Option<Pid>,
+    pid1: bool,
+    orphans: u64,
+    /// When to act next without a signal: the grace window's or the drain's end.
+    deadline: Option<Instant>,
+    /// Set once the main child is reaped; with `--drain`, bantam then drains the rest.
+    main_status: Option<WaitStatus>,
+    draining: bool,
+}
+
+/// The main loop: sleep in rt_sigtimedwait until a signal comes, then reap or forward.
+/// The wait has a timeout only while a deadline is armed, so an idle bantam never wakes.
 fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
+    let mut st =
+        Supervisor { cfg, child, pid1, orphans: 0, deadline: None, main_status: None, draining: false };
     let wanted = SigSet::all_but_faults();
-    let mut orphans: u64 = 0;
     loop {
-        let sig = match sys::rt_sigtimedwait(wanted, None) {
+        let timeout = match st.deadline {
+            None => None,
+            Some(deadline) => match deadline.remaining_from(sys::clock_gettime_monotonic()) {
+                Some(left) => Some(left),
+                None => {
+                    st.on_deadline();
+                    continue;
+                }
+            },
+        };
+        let sig = match sys::rt_sigtimedwait(wanted, timeout.as_ref()) {
             Ok(sig) => sig,
-            Err(sys::EINTR) | Err(sys::EAGAIN) => continue,
+            Err(sys::EAGAIN) => {
+                st.on_deadline();
+                continue;
+            }
+            Err(sys::EINTR) => continue,
             Err(e) => fatal(b"rt_sigtimedwait", e),
         };
         if sig == SIGCHLD {
-            if let Some(status) = reap_zombies(child, &mut orphans) {
-                exit_with_child(cfg, status, orphans);
-            }
+            st.on_sigchld();
+        } else if st.main_status.is_some() {
+            // Draining: the main child is gone, and a late SIGTERM neither restarts nor
+            // lengthens the window.
         } else if let Some(child) = child {
-            forward_signal(cfg, sig, child, pid1);
+            if forward_signal(cfg, sig, child, pid1) && cfg.grace_ms > 0 && is_termination(sig) {
+                st.deadline.get_or_insert(sys::clock_gettime_monotonic().after_millis(cfg.grace_ms));
+            }
         } else if sig == SIGTERM || sig == SIGINT {
             log(cfg, 2, |line| {
                 push_signal(line.push(b"pause: got "), sig);
@@ -162,38 +194,94 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
     }
 }
 
-/// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
-/// Returns the main child's status once it is among them.
-fn reap_zombies(child: Option<Pid>, orphans: &mut u64) -> Option<WaitStatus> {
-    let mut main_status = None;
-    loop {
-        match sys::wait4(-1, sys::WNOHANG) {
-            Ok((0, _)) => break,
-            Ok((pid, status)) if Some(pid) == child => main_status = Some(WaitStatus(status)),
-            Ok(_) => *orphans += 1,
-            Err(sys::EINTR) => {}
-            Err(_) => break, // ECHILD: no children at all
+impl Supervisor<'_> {
+    fn on_sigchld(&mut self) {
+        let none_left = reap_zombies(self.child, &mut self.main_status, &mut self.orphans);
+        let Some(status) = self.main_status else { return };
+        if !self.cfg.drain || none_left {
+            exit_with_child(self.cfg, status, self.orphans);
+        }
+        if !self.draining {
+            self.start_drain();
         }
     }
-    main_status
+
+    /// `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is left, then
+    /// wait for it until the window ends (SPEC §5).
+    fn start_drain(&mut self) {
+        let target = self.drain_target();
+        log(self.cfg, 2, |line| {
+            line.push(b"draining what is left");
+        });
+        let _ = sys::kill(target, SIGTERM);
+        let _ = sys::kill(target, SIGCONT);
+        let window = if self.cfg.grace_ms > 0 { self.cfg.grace_ms } else { DEFAULT_DRAIN_MS };
+        self.draining = true;
+        self.deadline = Some(sys::clock_gettime_monotonic().after_millis(window));
+    }
+
+    /// As PID 1, every other process of the namespace (kill(-1) skips the caller); as a
+    /// subreaper, the main child's process group: without /proc there is no other way to
+    /// name descendants, and kill(-1) would reach the whole machine.
+    fn drain_target(&self) -> Pid {
+        if self.pid1 { -1 } else { -self.child.unwrap_or(0) }
+    }
+
+    fn on_deadline(&mut self) {
+        self.deadline = None;
+        if let (true, Some(status)) = (self.draining, self.main_status) {
+            log(self.cfg, 2, |line| {
+                line.push(b"drain window over: SIGKILL to what is left");
+            });
+            let _ = sys::kill(self.drain_target(), SIGKILL);
+            reap_zombies(self.child, &mut self.main_status, &mut self.orphans);
+            exit_with_child(self.cfg, status, self.orphans);
+        }
+        if let Some(child) = self.child {
+            log(self.cfg, 2, |line| {
+                line.push(b"grace window over: SIGKILL");
+            });
+            let target = forward_target(self.cfg, child, self.pid1);
+            let _ = sys::kill(target, SIGKILL);
+        }
+    }
 }
 
-/// Sends `sig`, after rewriting, to the configured target.
-fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
+/// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
+/// Records the main child's status when it is among them; returns true when bantam has
+/// no children left at all (ECHILD).
+fn reap_zombies(child: Option<Pid>, main_status: &mut Option<WaitStatus>, orphans: &mut u64) -> bool {
+    loop {
+        match sys::wait4(-1, sys::WNOHANG) {
+            Ok((0, _)) => return false,
+            Ok((pid, status)) if Some(pid) == child => *main_status = Some(WaitStatus(status)),
+            Ok(_) => *orphans += 1,
+            Err(sys::EINTR) => {}
+            Err(_) => return true, // ECHILD: no children at all
+        }
+    }
+}
+
+/// Where forwarded signals go. kill(-1) from a namespace init reaches every process of
+/// the namespace but itself; outside a namespace it would reach the whole machine, so
+/// there `--all` falls back to the child's process group.
+fn forward_target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
+    match cfg.target {
+        Target::Child => child,
+        Target::All if pid1 => -1,
+        Target::Group | Target::All => -child,
+    }
+}
+
+/// Sends `sig`, after rewriting, to the configured target; false if it was dropped.
+fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
     let Some(out) = cfg.rewrite.apply(sig) else {
         log(cfg, 3, |line| {
             push_signal(line.push(b"dropping "), sig);
         });
-        return;
+        return false;
     };
-    // kill(-1) from a namespace init reaches every process of the namespace but itself;
-    // outside a namespace it would reach the whole machine, so there `--all` falls back
-    // to the child's process group.
-    let target = match cfg.target {
-        Target::Child => child,
-        Target::All if pid1 => -1,
-        Target::Group | Target::All => -child,
-    };
+    let target = forward_target(cfg, child, pid1);
     log(cfg, 3, |line| {
         push_signal(line.push(b"forwarding "), out).push(b" to ").push_number(target as u64);
     });
@@ -201,6 +289,7 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);
     }
+    true
 }
 
 /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.

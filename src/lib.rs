@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod deadline;
 pub mod duration;
 pub mod msg;
 pub mod path;

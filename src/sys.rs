@@ -5,6 +5,7 @@
 //! names and take typed arguments ([`SigSet`], [`Signal`], [`Pid`]).
 #![allow(unsafe_code)]
 
+use bantam::deadline::Instant;
 use bantam::signal::{SigSet, Signal};
 use sc::syscall;
 
@@ -143,18 +144,10 @@ pub fn rt_sigprocmask_setmask(set: SigSet) -> Result<(), Errno> {
     check(unsafe { syscall!(RT_SIGPROCMASK, SIG_SETMASK, &set.0 as *const u64, 0, SIGSET_SIZE) }).map(drop)
 }
 
-/// The kernel's `struct timespec`.
-#[repr(C)]
-#[derive(Clone, Copy, Default)]
-pub struct Timespec {
-    pub sec: i64,
-    pub nsec: i64,
-}
-
 /// Dequeues one pending signal of `set`, waiting at most `timeout` (forever if None).
 /// The signals of `set` must be blocked. Times out with EAGAIN.
-pub fn rt_sigtimedwait(set: SigSet, timeout: Option<&Timespec>) -> Result<Signal, Errno> {
-    let timeout = timeout.map_or(core::ptr::null(), |t| t as *const Timespec);
+pub fn rt_sigtimedwait(set: SigSet, timeout: Option<&Instant>) -> Result<Signal, Errno> {
+    let timeout = timeout.map_or(core::ptr::null(), |t| t as *const Instant);
     // SAFETY: the set and timeout point to live memory; no siginfo is asked for.
     let n = check(unsafe { syscall!(RT_SIGTIMEDWAIT, &set.0 as *const u64, 0, timeout, SIGSET_SIZE) })?;
     Signal::new(n as u32).ok_or(EINTR)
@@ -250,4 +243,13 @@ pub const PR_SET_CHILD_SUBREAPER: usize = 36;
 pub fn prctl(option: usize, arg: usize) -> Result<(), Errno> {
     // SAFETY: the options bantam uses take plain integers, no pointers.
     check(unsafe { syscall!(PRCTL, option, arg, 0, 0, 0) }).map(drop)
+}
+
+/// The current CLOCK_MONOTONIC time (a raw call: a static binary has no vDSO lookup).
+pub fn clock_gettime_monotonic() -> Instant {
+    const CLOCK_MONOTONIC: usize = 1;
+    let mut now = Instant::default();
+    // SAFETY: the pointer is to a live struct of the kernel's timespec layout (repr(C)).
+    let _ = check(unsafe { syscall!(CLOCK_GETTIME, CLOCK_MONOTONIC, &mut now as *mut Instant) });
+    now
 }

@@ -10,6 +10,9 @@ Each mode prints `ready` once it is set up, so a test can act without sleeping.
   report           print argv, environment, cwd and stdin as JSON
   tty              print whether this process group is the terminal's foreground group
   grandparent      print the pid that adopts an orphaned grandchild of this process
+  daemons DIR KINDS  leave one orphaned daemon per letter of KINDS behind, then exit 3:
+                   `g` (good) writes DIR/clean-N and exits on SIGTERM, `i` ignores SIGTERM;
+                   in their own sessions; upper case (`G`, `I`) stay in our process group
 """
 import json
 import os
@@ -120,6 +123,33 @@ def grandparent():
     os.read(done_r, 1)  # EOF once the grandchild has reported and exited
 
 
+def daemons(directory, kinds="gi"):
+    ready_r, ready_w = os.pipe()
+    for n, kind in enumerate(kinds):
+        if os.fork() == 0:
+            os.close(ready_r)
+            if os.fork() != 0:
+                os._exit(0)  # the daemon below is orphaned at once
+            if kind.islower():
+                os.setsid()
+
+            def clean_exit(*_):
+                with open(os.path.join(directory, f"clean-{n}"), "w") as f:
+                    f.write("clean\n")
+                os._exit(0)
+
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            signal.signal(signal.SIGTERM, clean_exit if kind in "gG" else signal.SIG_IGN)
+            os.close(ready_w)  # set up: the parent may go
+            while True:
+                signal.pause()
+        os.wait()
+    os.close(ready_w)
+    os.read(ready_r, 1)  # EOF once every daemon has closed its end
+    say("ready")
+    sys.exit(3)
+
+
 if __name__ == "__main__":
     {"signals": signals, "family": family, "orphans": orphans, "report": report,
-     "tty": tty, "grandparent": grandparent}[sys.argv[1]](*sys.argv[2:3])
+     "tty": tty, "grandparent": grandparent, "daemons": daemons}[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,130 @@
+"""bantam in real Docker containers (FROM scratch images, nothing pulled)."""
+import os
+import time
+
+import pytest
+
+from conftest import TIMINGS, make_rootfs
+
+# A shell app that reports the signals it traps; the `wait` returns early on each one.
+TRAP_APP = ("trap 'echo got USR1' USR1; trap 'echo got HUP' HUP; echo ready; "
+            "while :; do sleep 1000 & wait $!; done")
+
+
+def test_docker_stop_is_prompt_with_bantam(docker, app_image):
+    cid = docker.run(app_image, "sh", "-c", "echo ready; sleep 1000")
+    docker.wait_for_log(cid, "ready")
+    took = docker.stop_timed(cid)
+    TIMINGS.append(f"docker stop, bantam as entrypoint: {took:.3f} s")
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == "143"
+    assert took < 5  # far inside the 10 s stop timeout: the app got SIGTERM at once
+
+
+def test_docker_stop_without_an_init_waits_for_the_timeout(docker, app_image):
+    # For contrast: the same app as PID 1 itself ignores SIGTERM (no handler), so Docker
+    # waits out its timeout and SIGKILLs it.
+    cid = docker.run(app_image, "-c", "echo ready; sleep 1000", opts=["--entrypoint", "/bin/sh"])
+    docker.wait_for_log(cid, "ready")
+    took = docker.stop_timed(cid)
+    TIMINGS.append(f"docker stop, shell as PID 1 (no init): {took:.3f} s")
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == "137"
+    assert took >= 9
+
+
+@pytest.mark.parametrize("cmd, code", [
+    (["sh", "-c", "exit 0"], 0),
+    (["sh", "-c", "exit 3"], 3),
+    (["sh", "-c", "kill -KILL $$"], 137),
+    (["/segv"], 139),
+    (["/no/such/program"], 127),
+])
+def test_exit_codes(docker, app_image, cmd, code):
+    cid = docker.run(app_image, *cmd)
+    assert docker.wait(cid) == code
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == str(code)
+
+
+def _zombies(docker, cid):
+    out = docker.exec(cid, "sh", "-c", "grep -h '^State:' /proc/[0-9]*/status | grep -c Z || true")
+    return int(out.strip() or 0)
+
+
+def _rss_kb(docker, cid):
+    out = docker.exec(cid, "grep", "^VmRSS:", "/proc/1/status")
+    return int(out.split()[1])
+
+
+def test_a_thousand_orphans_leave_no_zombie(docker, app_image):
+    app = ("mkfifo /tmp/go; echo ready; cat /tmp/go >/dev/null; "
+           "i=0; while [ $i -lt 1000 ]; do (sleep 0 &); i=$((i+1)); done; echo spawned; sleep 1000")
+    cid = docker.run(app_image, "sh", "-c", app)
+    docker.wait_for_log(cid, "ready")
+    rss_before = _rss_kb(docker, cid)
+    docker.exec(cid, "sh", "-c", "echo go > /tmp/go")
+    docker.wait_for_log(cid, "spawned")
+    deadline = time.monotonic() + 30
+    while _zombies(docker, cid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _zombies(docker, cid) == 0
+    rss_after = _rss_kb(docker, cid)
+    TIMINGS.append(f"bantam VmRSS before/after 1000 orphans: {rss_before}/{rss_after} kB")
+    assert rss_after == rss_before  # no heap: reaping costs no memory
+    docker.stop_timed(cid)
+
+
+@pytest.mark.parametrize("sig", ["USR1", "HUP"])
+def test_docker_kill_reaches_the_app(docker, app_image, sig):
+    cid = docker.run(app_image, "sh", "-c", TRAP_APP)
+    docker.wait_for_log(cid, "ready")
+    docker.cli("kill", "-s", sig, cid)
+    docker.wait_for_log(cid, f"got {sig}")
+    docker.stop_timed(cid)
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == "143"
+
+
+HARDENED = ["--read-only", "--user", "65534:65534", "--cap-drop", "ALL", "--security-opt",
+            "no-new-privileges"]
+
+
+def test_hardened_container(docker, app_image):
+    assert docker.wait(docker.run(app_image, "sh", "-c", "exit 3", opts=HARDENED)) == 3
+    cid = docker.run(app_image, "sh", "-c", TRAP_APP, opts=HARDENED)
+    docker.wait_for_log(cid, "ready")
+    assert docker.exec(cid, "grep", "^Uid:", "/proc/1/status").split()[1:] == ["65534"] * 4
+    docker.cli("kill", "-s", "USR1", cid)
+    docker.wait_for_log(cid, "got USR1")
+    took = docker.stop_timed(cid)
+    TIMINGS.append(f"docker stop, hardened container: {took:.3f} s")
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == "143"
+
+
+def test_image_with_bantam_alone(docker, tmp_path):
+    ctx = tmp_path / "alone"
+    make_rootfs(ctx / "rootfs", busybox=False)
+    tag = docker.build("alone", ctx, 'FROM scratch\nCOPY rootfs/bantam /bantam\nENTRYPOINT ["/bantam"]\n')
+    size = int(docker.cli("image", "inspect", "-f", "{{.Size}}", tag).stdout.strip())
+    TIMINGS.append(f"FROM scratch image with bantam alone: {size} bytes")
+    assert size == os.path.getsize(ctx / "rootfs" / "bantam")
+    cid = docker.run(tag, "--version")
+    assert docker.wait(cid) == 0
+    assert docker.logs(cid).startswith("bantam ")
+
+
+DAEMON_APP = ("(trap 'echo clean > /data/marker; exit 0' TERM; while :; do sleep 1000 & wait $!; done) & "
+              "echo ready; sleep 1000")
+
+
+@pytest.mark.parametrize("drain", [True, False])
+def test_docker_stop_drains_a_background_daemon(docker, app_image, tmp_path, drain):
+    data = tmp_path / "data"
+    data.mkdir()
+    opts = ["-v", f"{data}:/data"] + (["-e", "BANTAM_DRAIN=1"] if drain else [])
+    cid = docker.run(app_image, "sh", "-c", DAEMON_APP, opts=opts)
+    docker.wait_for_log(cid, "ready")
+    took = docker.stop_timed(cid)
+    TIMINGS.append(f"docker stop with a background daemon, drain={drain}: {took:.3f} s")
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == "143"  # the main app's code
+    if drain:
+        assert (data / "marker").read_text() == "clean\n"
+    else:
+        assert not (data / "marker").exists()  # SIGKILLed by the kernel with PID 1
