@@ -29,9 +29,9 @@ NAMESPACE = [UNSHARE, "--pid", "--fork", "--kill-child", "--mount-proc"]
 TRUE = shutil.which("true") or "/bin/true"
 WAIT = 30  # seconds: the longest any single wait here may take
 
-FULL = dict(startup=1000, signal_rounds=10, signals=200, idle_rounds=3, idle_window=5.0,
+FULL = dict(startup=1000, signal_rounds=4, signals=500, idle_rounds=3, idle_window=5.0,
             reap_rounds=5, orphans=20000)
-QUICK = dict(startup=60, signal_rounds=2, signals=100, idle_rounds=1, idle_window=1.0,
+QUICK = dict(startup=60, signal_rounds=1, signals=200, idle_rounds=1, idle_window=1.0,
              reap_rounds=1, orphans=2000)
 
 
@@ -276,32 +276,60 @@ def measure_idle(all_inits, rounds, window):
 
 
 def measure_signals(all_inits, rounds, count):
-    """Round trip of SIGUSR1: host -> init's host pid -> child, child acks on a pipe."""
+    """Round trip of SIGUSR1: host -> init's host pid -> child, child acks on a pipe.
+    Every init sits in its own namespace at the same time and the signals go to them in
+    turn, one in flight at a time, so that all see the same state of the machine. Also
+    the init's own CPU time per forwarded signal, from /proc/PID/schedstat."""
     warmup = 20
     rtts = {i.name: [] for i in all_inits}
+    cpu = {i.name: [] for i in all_inits}
     for r in range(rounds):
-        for init in rotated(all_inits, r):
-            ack_r, ack_w = os.pipe()
-            ns = Namespace(init, ["sigack", ack_w, WAIT], [ack_w])
-            os.close(ack_w)
-            try:
+        running = []
+        ok = False
+        try:
+            for init in rotated(all_inits, r):
+                ack_r, ack_w = os.pipe()
+                ns = Namespace(init, ["sigack", ack_w, WAIT + count // 100], [ack_w])
+                os.close(ack_w)
+                running.append((init, ns, ack_r))
+            for init, ns, ack_r in running:
                 if read_exactly(ack_r, 1) != b"R":
                     raise RuntimeError(f"{init.name}: bad ready byte")
-                pid = ns.find_init()
-                out = subprocess.run([str(HELPER), "signals", str(pid), str(count + warmup), str(ack_r)],
-                                     pass_fds=[ack_r], capture_output=True, text=True, timeout=WAIT * 4)
+                ns.find_init()
+
+            def drive(n):
+                argv = [str(HELPER), "signals", str(n)]
+                for _, ns, ack_r in running:
+                    argv += [str(ns.init_pid), str(ack_r)]
+                out = subprocess.run(argv, pass_fds=[a for _, _, a in running], capture_output=True,
+                                     text=True, timeout=WAIT * 4)
                 if out.returncode != 0:
-                    raise RuntimeError(f"{init.name}: signal driver failed: {out.stderr.strip()}")
-                rtts[init.name] += [int(x) / 1000 for x in out.stdout.split()][warmup:]
-                os.kill(pid, signal.SIGTERM)  # forwarded: the child exits 0, then the init
-                rc = ns.finish()
+                    raise RuntimeError(f"signal driver failed: {out.stderr.strip()}")
+                return [tuple(map(int, line.split())) for line in out.stdout.splitlines()]
+
+            drive(warmup)
+            before = [on_cpu_ns(ns.init_pid) for _, ns, _ in running]
+            for k, ns_ in drive(count):
+                rtts[running[k][0].name].append(ns_ / 1000)
+            for (init, ns, _), b in zip(running, before):
+                cpu[init.name].append((on_cpu_ns(ns.init_pid) - b) / count / 1000)
+            for init, ns, _ in running:
+                os.kill(ns.init_pid, signal.SIGTERM)  # forwarded: the child exits 0, then the init
+            ok = True
+        finally:
+            for init, ns, ack_r in running:
+                os.close(ack_r)
+                rc = ns.finish() if ok else ns.kill()
                 if rc != 0:
                     log(f"{init.name}: signal namespace exited {rc}")
-            finally:
-                os.close(ack_r)
-                ns.kill()
-    return {name: dict(sig_median_us=statistics.median(v), sig_p99_us=percentile(v, 99), signals=len(v))
+    return {name: dict(sig_median_us=statistics.median(v), sig_p99_us=percentile(v, 99),
+                       sig_cpu_us=statistics.median(cpu[name]), signals=len(v))
             for name, v in rtts.items()}
+
+
+def on_cpu_ns(pid):
+    """Time the process has spent on a CPU, in nanoseconds."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
 
 
 def measure_reaping(all_inits, rounds, orphans):
@@ -374,14 +402,15 @@ def fmt(x, digits=1):
 def table(all_inits, facts, cfg):
     head = ["init", "size (bytes)", "linkage", "startup+teardown overhead (µs)", "× direct run",
             "VmRSS (kB)", "VmHWM (kB)", f"idle ctx switches ({fmt(cfg['idle_rounds'] * cfg['idle_window'], 0)} s)",
-            "signal RTT median (µs)", "signal RTT p99 (µs)", f"reap {cfg['orphans']:,} orphans (ms)",
+            "signal RTT median (µs)", "signal RTT p99 (µs)", "init CPU per signal (µs)", f"reap {cfg['orphans']:,} orphans (ms)",
             "init CPU per orphan (µs)", "peak unreaped"]
     rows = []
     for init in all_inits:
         f = facts[init.name]
         rows.append([f"**{init.name}**" if init.name == "bantam" else init.name, f"{f['size']:,}", f["linkage"],
                      fmt(f["overhead_us"], 0), f"{f['ratio']:.2f}", str(f["rss_kb"]), str(f["hwm_kb"]),
-                     str(f["ctxsw"]), fmt(f["sig_median_us"]), fmt(f["sig_p99_us"]), fmt(f["reap_wall_ms"], 0),
+                     str(f["ctxsw"]), fmt(f["sig_median_us"]), fmt(f["sig_p99_us"]), fmt(f["sig_cpu_us"], 2),
+                     fmt(f["reap_wall_ms"], 0),
                      fmt(f["reap_cpu_us"], 2), f"{f['reap_peak']:,}"])
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i < 3 else "---:" for i in range(len(head))) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -416,12 +445,13 @@ def goals(facts):
     return "\n".join(lines)
 
 
-def report(all_inits, facts, cfg, direct_us, machine, pkgs, rev, started, quick):
+def report(all_inits, facts, cfg, direct_us, machine, pkgs, rev, started, took, quick):
     peer_versions = ", ".join(f"{p} {pkgs[p]}" for p in ("tini", "dumb-init", "catatonit") if p in pkgs)
     ns = " ".join(["unshare"] + NAMESPACE[1:])
     return f"""# Benchmarks
 
-Produced by `scripts/bench`{' --quick' if quick else ''} on {started:%Y-%m-%d} (UTC), bantam at `{rev}`.
+Produced by `scripts/bench`{' --quick' if quick else ''} on {started:%Y-%m-%d} (UTC), bantam at `{rev}`;
+the run took {took:.0f} s.
 
 Machine: {machine['os']}, Linux {machine['kernel']} ({machine['arch']}), {machine['cpu']},
 {machine['cores']} cores. Other inits from Debian packages: {peer_versions}
@@ -448,15 +478,21 @@ Direct run without an init (`{ns} true`): {fmt(direct_us, 0)} µs (median).
 - **startup+teardown**: wall time from posix_spawn to the reaped exit of
   `{ns} INIT -- true`, minus the same without an init; medians over
   {cfg['startup']} runs each (after a warm-up). "× direct run" is the ratio of the two medians.
-- **VmRSS, VmHWM**: from `/proc/PID/status` of the init while its child blocks in read(2).
+- **VmRSS, VmHWM**: from `/proc/PID/status` of the init while its child blocks in read(2);
+  the largest value seen over the idle rounds (where the kernel places the initial stack
+  varies from run to run, so a page more or less of stack can be resident).
 - **idle ctx switches**: voluntary + involuntary context switches of the init
   (`/proc/PID/status`) over {cfg['idle_rounds']} window(s) of {fmt(cfg['idle_window'], 0)} s while its child blocks,
   starting 0.5 s after the child is up; all inits idle side by side in the same windows.
   An init that sleeps without a timeout scores 0.
 - **signal RTT**: the host sends SIGUSR1 to the init's host pid; the init forwards it; the
-  child (blocked in sigtimedwait) writes one byte to a pipe the host reads. One signal in
-  flight at a time; {cfg['signal_rounds']} namespaces × {cfg['signals']} signals per init (after 20 warm-up signals
-  each); median and p99 (nearest rank).
+  child (blocked in sigtimedwait) writes one byte to a pipe the host reads. All inits run
+  side by side, each in its own namespace, and get the signals in turn, one signal in
+  flight at a time; {cfg['signal_rounds']} round(s) of fresh namespaces × {cfg['signals']} signals per init, after 20 warm-up
+  signals each; median and p99 (nearest rank). **init CPU per signal** is the init's
+  on-CPU time (`/proc/PID/schedstat`, nanoseconds) over the measured signals, divided by
+  their number (median over rounds): the init's own cost, which does not depend on how fast
+  the machine wakes an idle CPU.
 - **reaping**: the child forks {cfg['orphans']:,} intermediates, one after another, each of which
   forks a grandchild and exits at once, so the grandchildren are orphaned to the init. It then
   waits until its namespace's /proc shows no process but the init and itself. Wall time
@@ -464,6 +500,10 @@ Direct run without an init (`{ns} true`): {fmt(direct_us, 0)} µs (median).
   (nanoseconds) over the same span, divided by the number of orphans. Peak unreaped is the
   largest count of leftover processes, sampled every 250 forks and while waiting. Median
   over {cfg['reap_rounds']} run(s) per init; peak is the maximum.
+- On a virtual machine the signal round trip is dominated by how fast an idle virtual CPU
+  is woken, which changes over time (the same machine gave medians from about 14 to 50 µs
+  in different runs). Compare inits within one table, not across tables; differences of a
+  few µs are within that noise, and so are differences of about 1 µs in CPU per orphan.
 - The init's host pid is the only child of the `unshare` process
   (`/proc/PID/task/PID/children`), read after the program under the init has written
   its ready byte; no sleep is used for synchronisation.
@@ -510,12 +550,13 @@ def main():
         log(f"reaping: {cfg['reap_rounds']} x {cfg['orphans']} orphans")
         for k, v in measure_reaping(all_inits, cfg["reap_rounds"], cfg["orphans"]).items():
             facts[k].update(v)
-        log(f"done in {time.monotonic() - t:.0f} s")
+        took = time.monotonic() - t
+        log(f"done in {took:.0f} s")
     finally:
         for ns in list(LIVE):
             ns.kill()
     pkgs, rev = versions()
-    text = report(all_inits, facts, cfg, direct_us, machine_facts(), pkgs, rev, started, args.quick)
+    text = report(all_inits, facts, cfg, direct_us, machine_facts(), pkgs, rev, started, took, args.quick)
     print(table(all_inits, facts, cfg))
     print()
     print(goals(facts))

@@ -7,9 +7,10 @@
  *       r mod NCMD, so no command always goes first), and prints "INDEX NANOSECONDS" per
  *       run: wall time from posix_spawn to the reaped exit. Any run that fails or takes
  *       longer than 10 s aborts the whole helper with exit 1.
- *   signals PID COUNT ACKFD
- *       COUNT times: send SIGUSR1 to PID, read one byte from ACKFD; prints the round trip
- *       of each in nanoseconds, one per line.
+ *   signals COUNT PID1 ACKFD1 PID2 ACKFD2 ...
+ *       COUNT rounds; in each, for every PID in turn (the first one rotating from round
+ *       to round): send SIGUSR1 to PID, read one byte from its ACKFD. One signal is in
+ *       flight at a time. Prints "INDEX NANOSECONDS" per round trip.
  *
  * Program run by the init under test (as its child, inside the namespace):
  *   sleep FD CTLFD SECONDS     write "R" to FD, then block reading CTLFD until EOF.
@@ -135,26 +136,36 @@ static int cmd_spawn(int argc, char **argv) {
 }
 
 static int cmd_signals(int argc, char **argv) {
-    if (argc != 3) return 2;
-    pid_t pid = (pid_t)atol(argv[0]);
-    long count = atol(argv[1]);
-    int ack = atoi(argv[2]);
-    uint64_t *rtt = calloc((size_t)count, sizeof *rtt);
+    if (argc < 3 || argc % 2 != 1) return 2;
+    long count = atol(argv[0]);
+    int n = (argc - 1) / 2;
+    pid_t pid[32];
+    int ack[32];
+    if (n > 32) return 2;
+    for (int k = 0; k < n; k++) {
+        pid[k] = (pid_t)atol(argv[1 + 2 * k]);
+        ack[k] = atoi(argv[2 + 2 * k]);
+    }
+    uint64_t *rtt = calloc((size_t)(count * n), sizeof *rtt);
     if (!rtt) die("calloc");
     alarm(120); /* default action: the whole helper ends if an ack never comes */
     for (long i = 0; i < count; i++) {
-        char b;
-        uint64_t t0 = now_ns();
-        if (kill(pid, SIGUSR1) < 0) die("kill");
-        ssize_t n;
-        while ((n = read(ack, &b, 1)) < 0 && errno == EINTR) {}
-        if (n != 1) {
-            if (n == 0) errno = EPIPE;
-            die("read ack");
+        for (int j = 0; j < n; j++) {
+            int k = (int)((i + j) % n);
+            char b;
+            uint64_t t0 = now_ns();
+            if (kill(pid[k], SIGUSR1) < 0) die("kill");
+            ssize_t got;
+            while ((got = read(ack[k], &b, 1)) < 0 && errno == EINTR) {}
+            if (got != 1) {
+                if (got == 0) errno = EPIPE;
+                die("read ack");
+            }
+            rtt[i * n + k] = now_ns() - t0;
         }
-        rtt[i] = now_ns() - t0;
     }
-    for (long i = 0; i < count; i++) printf("%llu\n", (unsigned long long)rtt[i]);
+    for (long i = 0; i < count; i++)
+        for (int k = 0; k < n; k++) printf("%d %llu\n", k, (unsigned long long)rtt[i * n + k]);
     return 0;
 }
 
