@@ -445,13 +445,18 @@ def goals(facts):
     return "\n".join(lines)
 
 
-def report(all_inits, facts, cfg, direct_us, machine, pkgs, rev, started, took, quick):
+def loadavg():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def report(all_inits, facts, cfg, direct_us, machine, pkgs, rev, started, took, load, quick):
     peer_versions = ", ".join(f"{p} {pkgs[p]}" for p in ("tini", "dumb-init", "catatonit") if p in pkgs)
     ns = " ".join(["unshare"] + NAMESPACE[1:])
     return f"""# Benchmarks
 
 Produced by `scripts/bench`{' --quick' if quick else ''} on {started:%Y-%m-%d} (UTC), bantam at `{rev}`;
-the run took {took:.0f} s.
+the run took {took:.0f} s. Load average (1, 5, 15 min) before: {load[0]}, after: {load[1]}
+(other work on the machine during the run shows here, and moves the timings).
 
 Machine: {machine['os']}, Linux {machine['kernel']} ({machine['arch']}), {machine['cpu']},
 {machine['cores']} cores. Other inits from Debian packages: {peer_versions}
@@ -537,6 +542,7 @@ def main():
         facts[init.name] = dict(size=size, linkage=linkage)
     try:
         t = time.monotonic()
+        load = [loadavg()]
         log(f"startup+teardown: {cfg['startup']} rounds")
         direct_us, res = measure_startup(all_inits, cfg["startup"])
         for k, v in res.items():
@@ -551,12 +557,13 @@ def main():
         for k, v in measure_reaping(all_inits, cfg["reap_rounds"], cfg["orphans"]).items():
             facts[k].update(v)
         took = time.monotonic() - t
+        load.append(loadavg())
         log(f"done in {took:.0f} s")
     finally:
         for ns in list(LIVE):
             ns.kill()
     pkgs, rev = versions()
-    text = report(all_inits, facts, cfg, direct_us, machine_facts(), pkgs, rev, started, took, args.quick)
+    text = report(all_inits, facts, cfg, direct_us, machine_facts(), pkgs, rev, started, took, load, args.quick)
     print(table(all_inits, facts, cfg))
     print()
     print(goals(facts))
