@@ -121,6 +121,23 @@ def app_image(docker, tmp_path_factory):
     return docker.build("app", ctx, 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/bin\nENTRYPOINT ["/bantam", "--"]\n')
 
 
+@pytest.fixture(scope="session")
+def plain_image(docker, tmp_path_factory):
+    """busybox only, no init: for `docker run --init` and pod members."""
+    ctx = tmp_path_factory.mktemp("plain")
+    make_rootfs(ctx / "rootfs", bantam=False)
+    return docker.build("plain", ctx, "FROM scratch\nCOPY rootfs/ /\nENV PATH=/bin\n")
+
+
+@pytest.fixture(scope="session")
+def pause_image(docker, tmp_path_factory):
+    """bantam alone, installed as /pause: a pod's sandbox container."""
+    ctx = tmp_path_factory.mktemp("pause")
+    (ctx / "rootfs").mkdir()
+    shutil.copy(ROOT / "dist" / "bantam-x86_64", ctx / "rootfs" / "pause")
+    return docker.build("pause", ctx, 'FROM scratch\nCOPY rootfs/pause /pause\nENTRYPOINT ["/pause"]\n')
+
+
 def pytest_terminal_summary(terminalreporter):
     if TIMINGS:
         terminalreporter.write_line("measured:")

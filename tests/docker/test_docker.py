@@ -128,3 +128,58 @@ def test_docker_stop_drains_a_background_daemon(docker, app_image, tmp_path, dra
         assert (data / "marker").read_text() == "clean\n"
     else:
         assert not (data / "marker").exists()  # SIGKILLed by the kernel with PID 1
+
+
+ORPHANS_APP = ("mkfifo /tmp/go; echo ready; cat /tmp/go >/dev/null; "
+               "i=0; while [ $i -lt 200 ]; do (sleep 0 &); i=$((i+1)); done; echo spawned; sleep 1000")
+
+
+def _no_zombies_within(docker, cid, seconds=30):
+    deadline = time.monotonic() + seconds
+    while _zombies(docker, cid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _zombies(docker, cid) == 0
+
+
+def test_docker_info_shows_bantam_as_the_init(docker):
+    commit = docker.cli("info", "-f", "{{.InitCommit.ID}}").stdout.strip()
+    assert commit.startswith("bantam"), commit  # parsed from `docker-init --version`, not N/A
+
+
+def test_docker_run_init_runs_bantam(docker, plain_image):
+    assert docker.wait(docker.run(plain_image, "sh", "-c", "exit 5", opts=["--init"])) == 5
+    cid = docker.run(plain_image, "sh", "-c", TRAP_APP, opts=["--init"])
+    docker.wait_for_log(cid, "ready")
+    cmdline = docker.exec(cid, "cat", "/proc/1/cmdline").split("\0")
+    assert cmdline[:3] == ["/sbin/docker-init", "--", "sh"]
+    docker.cli("kill", "-s", "USR1", cid)
+    docker.wait_for_log(cid, "got USR1")
+    took = docker.stop_timed(cid)
+    TIMINGS.append(f"docker stop, docker run --init with bantam as docker-init: {took:.3f} s")
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == "143"
+    assert took < 5
+
+
+def test_docker_run_init_reaps_orphans(docker, plain_image):
+    cid = docker.run(plain_image, "sh", "-c", ORPHANS_APP, opts=["--init"])
+    docker.wait_for_log(cid, "ready")
+    docker.exec(cid, "sh", "-c", "echo go > /tmp/go")
+    docker.wait_for_log(cid, "spawned")
+    assert _no_zombies_within(docker, cid)
+    docker.stop_timed(cid)
+
+
+def test_pod_sandbox_reaps_the_app_containers_orphans(docker, pause_image, plain_image):
+    sandbox = docker.run(pause_image)
+    app = docker.run(plain_image, "sh", "-c", ORPHANS_APP, opts=["--pid", f"container:{sandbox}"])
+    docker.wait_for_log(app, "ready")
+    # The app container sees the sandbox's namespace: PID 1 there is bantam as pause.
+    assert docker.exec(app, "cat", "/proc/1/cmdline").split("\0")[0] == "/pause"
+    docker.exec(app, "sh", "-c", "echo go > /tmp/go")
+    docker.wait_for_log(app, "spawned")
+    assert _no_zombies_within(docker, app)
+    took = docker.stop_timed(sandbox)
+    TIMINGS.append(f"docker stop of a pod sandbox (bantam as pause): {took:.3f} s")
+    assert docker.inspect(sandbox, "{{.State.ExitCode}}") == "0"
+    assert took < 5
+    assert docker.wait(app) == 137  # the kernel ended the namespace with its init

@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-HELPER_SRC = ROOT / "bench" / "helper.c"
+ROOT = Path(__file__).resolve().parents[2]
+HELPER_SRC = ROOT / "scripts" / "benchmark" / "helper.c"
 HELPER = ROOT / "target" / "bench" / "bench-helper"
 UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
 NAMESPACE = [UNSHARE, "--pid", "--fork", "--kill-child", "--mount-proc"]
@@ -475,7 +475,7 @@ Direct run without an init (`{ns} true`): {fmt(direct_us, 0)} µs (median).
 - Every init runs as PID 1 of a fresh PID namespace: `{ns} INIT [--] PROGRAM`
   (`--kill-child` only makes sure that nothing outlives the benchmark). Each init gets its
   usual command line: `tini -- P`, `dumb-init P`, `catatonit -- P`, `bantam -- P`. The
-  program under the init is a small C helper (`bench/helper.c`, built with gcc at run time).
+  program under the init is a small C helper (`scripts/benchmark/helper.c`, built with gcc at run time).
   Measurements are interleaved: every round runs every init once, and the init that goes
   first rotates from round to round, so that drift of the machine hits all alike.
 - **size, linkage**: the file's size; linkage from its ELF program headers (PT_INTERP
