@@ -36,10 +36,10 @@ const EXIT_NOT_FOUND: u8 = 127;
 
 pub fn main(args: Args) -> ! {
     let inherited = block_signals();
-    let cfg = match cli::parse(args.argv.iter(), args.envp.iter()) {
-        Ok(cfg) => cfg,
-        Err(err) => exit_usage(err),
-    };
+    let mut cfg = Config::default();
+    if let Err(err) = cli::parse(&mut cfg, args.argv.iter(), args.envp.iter()) {
+        exit_usage(err);
+    }
     let program = match cfg.mode {
         Mode::Help => print_and_exit(HELP),
         Mode::Version => print_and_exit(VERSION),

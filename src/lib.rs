@@ -12,3 +12,4 @@ pub mod msg;
 pub mod path;
 pub mod signal;
 pub mod status;
+pub mod text;

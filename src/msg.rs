@@ -1,5 +1,7 @@
 //! Diagnostic lines, built on the stack and written with one call, and errno names.
 
+use crate::text::nth_word;
+
 /// One line of output under construction. Text that does not fit is cut, never a panic.
 pub struct Line {
     buf: [u8; 256],
@@ -57,15 +59,16 @@ impl Line {
     }
 }
 
-/// Names of errno 1..=40 (asm-generic numbering, shared by x86_64 and aarch64).
+/// Names of errno 1..=40 (asm-generic numbering, shared by x86_64 and aarch64), each
+/// followed by a space.
 const ERRNO_NAMES: &[u8] = b"EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD \
 EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE \
 EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK \
-ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP";
+ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ";
 
 /// Appends the errno's name (`ENOENT`), or `errno N` for one without a name here.
 pub fn push_errno(line: &mut Line, errno: u16) {
-    match ERRNO_NAMES.split(|&b| b == b' ').nth(usize::from(errno).wrapping_sub(1)) {
+    match nth_word(ERRNO_NAMES, usize::from(errno).wrapping_sub(1)) {
         Some(name) => line.push(name),
         None => line.push(b"errno ").push_number(u64::from(errno)),
     };
