@@ -11,21 +11,21 @@ use crate::sys::{self, Args, CStrArray, Errno, Pid};
 
 const PREFIX: &[u8] = b"bantam: ";
 const VERSION: &[u8] = concat!("bantam ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
-const HELP: &[u8] = b"usage: bantam [OPTIONS] [--] PROGRAM [ARGS...]   or   bantam --pause
-Runs PROGRAM as its child, forwards signals to it, reaps zombies, exits with its status.
-  -g, --group          signal the child's process group      BANTAM_GROUP=1
-  -a, --all            signal every process in the namespace BANTAM_ALL=1
-  -s, --subreaper      accepted; automatic when not PID 1    BANTAM_SUBREAPER=1
-  -p, --pdeathsig SIG  act on SIG when the parent dies       BANTAM_PDEATHSIG=SIG
-  -r, --rewrite F:T    forward signal F as T (0: drop it)    BANTAM_REWRITE=F:T,...
-  -e, --remap-exit N   exit 0 when the child exits N         BANTAM_REMAP_EXIT=N,...
-  -t, --grace TIME     SIGKILL TIME after a stop signal      BANTAM_GRACE=TIME
-  -d, --drain          stop the rest when PROGRAM exits      BANTAM_DRAIN=1
-  -P, --pause          run no program; exit 0 on INT/TERM
-  -v, --verbose        more messages (repeat); -q, --quiet   BANTAM_VERBOSITY=0..3
-  -V, --version        -h, --help
-Signals: TERM, SIGTERM, 15, RTMIN+2. TIME: 500ms, 10s, 2m. Exit: child's code,
-128+signal, 127 not found, 126 cannot exec, 2 usage, 1 fatal.
+const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...   or   bantam -P
+Runs PROGRAM, forwards signals to it, reaps zombies, exits with its status.
+-g --group          signal the child's process group BANTAM_GROUP=1
+-a --all            signal every process            BANTAM_ALL=1
+-s --subreaper      (automatic when not PID 1)      BANTAM_SUBREAPER=1
+-p --pdeathsig SIG  get SIG when the parent dies    BANTAM_PDEATHSIG=SIG
+-r --rewrite F:T    forward signal F as T (0: drop) BANTAM_REWRITE=F:T,...
+-e --remap-exit N   exit 0 when the child exits N   BANTAM_REMAP_EXIT=N,...
+-t --grace TIME     SIGKILL TIME after a stop signal BANTAM_GRACE=TIME
+-d --drain          stop the rest when PROGRAM ends BANTAM_DRAIN=1
+-P --pause          no PROGRAM; exit 0 on INT/TERM
+-v --verbose (repeatable), -q --quiet               BANTAM_VERBOSITY=0..3
+-V --version, -h --help
+SIG: TERM, SIGTERM, 15, RTMIN+2. TIME: 500ms, 10s, 2m. Exit: the child's,
+128+SIG, 127 not found, 126 cannot exec, 2 usage, 1 fatal.
 ";
 
 /// Exit codes of bantam's own failures (SPEC §4.6, §4.9).
