@@ -6,6 +6,7 @@ use bantam::msg::{Line, push_errno};
 use bantam::path::Candidates;
 use bantam::signal::{SIGCHLD, SIGINT, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
+use bantam::text;
 
 use crate::sys::{self, Args, CStrArray, Errno, Pid};
 
@@ -122,7 +123,7 @@ fn exec_child(name: &[u8], argv: CStrArray, envp: CStrArray, inherited: SigSet, 
 /// execvp: tries each PATH candidate; a file found but not executable (EACCES) is
 /// remembered while the search goes on, and reported if nothing else runs.
 fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
-    let path = envp.iter().find_map(|entry| entry.strip_prefix(b"PATH="));
+    let path = envp.iter().find_map(|entry| text::strip_prefix(entry, b"PATH=", false));
     let mut candidates = Candidates::new(name, path);
     let mut buf = [0u8; 4096];
     let mut denied = false;
