@@ -2,7 +2,7 @@
 //! forwarding them and reaping zombies until the main child is gone.
 
 use bantam::cli::{self, Config, Mode, Target, UsageError};
-use bantam::msg::{Line, push_errno};
+use bantam::msg::{self, Line};
 use bantam::path::Candidates;
 use bantam::signal::{SIGCHLD, SIGINT, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
@@ -78,10 +78,7 @@ fn block_signals() -> SigSet {
 /// bantam gets them instead (prctl(2)).
 fn become_subreaper(cfg: &Config) {
     if let Err(e) = sys::prctl(sys::PR_SET_CHILD_SUBREAPER, 1) {
-        log(cfg, 1, |line| {
-            line.push(b"warning: cannot become a subreaper: ");
-            push_errno(line, e.0);
-        });
+        log(cfg, 1, b"warning: cannot become a subreaper: %E", &[], &[u64::from(e.0)]);
     }
 }
 
@@ -96,9 +93,7 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
             // Also set the group from this side, so that a signal forwarded to the group
             // right away cannot find the child still in bantam's group.
             let _ = sys::setpgid(pid, pid);
-            log(cfg, 2, |line| {
-                line.push(b"started ").push(name).push(b" as pid ").push_number(pid as u64);
-            });
+            log(cfg, 2, b"started %s as pid %d", &[name], &[pid as u64]);
             pid
         }
     }
@@ -116,7 +111,7 @@ fn exec_child(name: &[u8], argv: CStrArray, envp: CStrArray, inherited: SigSet, 
     }
     let _ = sys::rt_sigprocmask_setmask(inherited);
     let err = exec_search(name, argv, envp);
-    write_error(&[b"exec ", name], err);
+    say(b"exec %s: %E", &[name], &[u64::from(err.0)]);
     sys::exit_group(if err == sys::ENOENT { EXIT_NOT_FOUND } else { EXIT_CANNOT_EXEC })
 }
 
@@ -155,9 +150,7 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
         } else if let Some(child) = child {
             forward_signal(cfg, sig, child, pid1);
         } else if sig == SIGTERM || sig == SIGINT {
-            log(cfg, 2, |line| {
-                push_signal(line.push(b"pause: got "), sig);
-            });
+            log(cfg, 2, b"pause: got %S", &[], &[u64::from(sig.number())]);
             sys::exit_group(0);
         }
     }
@@ -182,9 +175,7 @@ fn reap_zombies(child: Option<Pid>, orphans: &mut u64) -> Option<WaitStatus> {
 /// Sends `sig`, after rewriting, to the configured target.
 fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
     let Some(out) = cfg.rewrite.apply(sig) else {
-        log(cfg, 3, |line| {
-            push_signal(line.push(b"dropping "), sig);
-        });
+        log(cfg, 3, b"dropping %S", &[], &[u64::from(sig.number())]);
         return;
     };
     // kill(-1) from a namespace init reaches every process of the namespace but itself;
@@ -195,9 +186,7 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
         Target::All if pid1 => -1,
         Target::Group | Target::All => -child,
     };
-    log(cfg, 3, |line| {
-        push_signal(line.push(b"forwarding "), out).push(b" to ").push_number(target as u64);
-    });
+    log(cfg, 3, b"forwarding %S to %d", &[], &[u64::from(out.number()), target as u64]);
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);
@@ -206,39 +195,32 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
 
 /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
 fn exit_with_child(cfg: &Config, status: WaitStatus, orphans: u64) -> ! {
-    log(cfg, 2, |line| {
-        match status.ending() {
-            Ending::Exited(code) => line.push(b"child exited with ").push_number(u64::from(code)),
-            Ending::Killed { signal, core_dumped } => {
-                let line = push_signal(
-                    line.push(b"child killed by "),
-                    Signal::new(u32::from(signal)).unwrap_or(SIGTERM),
-                );
-                if core_dumped { line.push(b" (core dumped)") } else { line }
-            }
-        };
-    });
-    log(cfg, 2, |line| {
-        line.push(b"reaped ").push_number(orphans).push(b" orphans");
-    });
+    match status.ending() {
+        Ending::Exited(code) => log(cfg, 2, b"child exited with %d", &[], &[u64::from(code)]),
+        Ending::Killed { signal, core_dumped } => {
+            let text: &[u8] =
+                if core_dumped { b"child killed by %S (core dumped)" } else { b"child killed by %S" };
+            log(cfg, 2, text, &[], &[u64::from(signal)]);
+        }
+    }
+    log(cfg, 2, b"reaped %d orphans", &[], &[orphans]);
     sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
-/// `SIGTERM` by name, or `signal 40` for one without a name.
-fn push_signal(line: &mut Line, sig: Signal) -> &mut Line {
-    match sig.name() {
-        Some(name) => line.push(b"SIG").push(name),
-        None => line.push(b"signal ").push_number(u64::from(sig.number())),
+/// One diagnostic line (see [`say`]) if the verbosity allows `level`.
+fn log(cfg: &Config, level: u8, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+    if cfg.verbosity >= level {
+        say(template, texts, numbers);
     }
 }
 
-/// Writes one diagnostic line to stderr if the verbosity allows it.
-fn log(cfg: &Config, level: u8, build: impl FnOnce(&mut Line)) {
-    if cfg.verbosity >= level {
-        let mut line = Line::new(PREFIX);
-        build(&mut line);
-        let _ = sys::write(2, line.finish());
-    }
+/// `bantam: ` and `template` filled in (see [`msg::format`]) on stderr, with one write.
+fn say(template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+    // Built in place: Line::new would build the line and then copy it here.
+    let mut line = Line::default();
+    line.push(PREFIX);
+    msg::format(&mut line, template, texts, numbers);
+    let _ = sys::write(2, line.finish());
 }
 
 fn print_and_exit(text: &[u8]) -> ! {
@@ -247,28 +229,14 @@ fn print_and_exit(text: &[u8]) -> ! {
 }
 
 fn exit_usage(err: UsageError) -> ! {
-    let mut line = Line::new(PREFIX);
-    line.push(err.what);
-    if !err.arg.is_empty() {
-        line.push(b": ").push(err.arg);
-    }
-    line.push(b" (see bantam --help)");
-    let _ = sys::write(2, line.finish());
+    let template: &[u8] =
+        if err.arg.is_empty() { b"%s (see bantam --help)" } else { b"%s: %s (see bantam --help)" };
+    say(template, &[err.what, err.arg], &[]);
     sys::exit_group(EXIT_USAGE)
 }
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
 fn fatal(what: &[u8], err: Errno) -> ! {
-    write_error(&[what], err);
+    say(b"%s: %E", &[what], &[u64::from(err.0)]);
     sys::exit_group(EXIT_FATAL)
-}
-
-/// `bantam: <pieces>: <ERRNO>` on stderr, whatever the verbosity.
-fn write_error(pieces: &[&[u8]], err: Errno) {
-    let mut line = Line::new(PREFIX);
-    for piece in pieces {
-        line.push(piece);
-    }
-    push_errno(line.push(b": "), err.0);
-    let _ = sys::write(2, line.finish());
 }
