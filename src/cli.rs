@@ -2,8 +2,9 @@
 //! the [`Config`] they produce. Parsed in place from argv and envp, allocation-free.
 
 use crate::duration::parse_millis;
-use crate::signal::{Rewrite, Signal};
+use crate::signal::{Rewrite, Signal, parse_number};
 use crate::status::ExitRemap;
+use crate::text::{find, split_once, strip_prefix, word_index};
 
 /// What bantam was asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,177 +65,145 @@ pub struct UsageError<'a> {
     pub arg: &'a [u8],
 }
 
+/// An option, by its place in [`LONG_NAMES`] and [`SHORT_NAMES`]; the first nine are
+/// also the places of their twins in [`ENV_NAMES`]. Options that take a value are 3..=6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Opt {
-    Group,
-    All,
-    Subreaper,
-    Pdeathsig,
-    Rewrite,
-    RemapExit,
-    Grace,
-    Drain,
-    Pause,
-    Verbose,
-    Quiet,
-    Version,
-    Help,
-}
+struct Opt(u8);
 
 impl Opt {
+    const GROUP: Opt = Opt(0);
+    const ALL: Opt = Opt(1);
+    const PDEATHSIG: Opt = Opt(3);
+    const REWRITE: Opt = Opt(4);
+    const REMAP_EXIT: Opt = Opt(5);
+    const GRACE: Opt = Opt(6);
+    const DRAIN: Opt = Opt(7);
+    const VERBOSE: Opt = Opt(8);
+    const PAUSE: Opt = Opt(9);
+    const QUIET: Opt = Opt(10);
+    const VERSION: Opt = Opt(11);
+    const HELP: Opt = Opt(12);
+
     fn takes_value(self) -> bool {
-        matches!(self, Opt::Pdeathsig | Opt::Rewrite | Opt::RemapExit | Opt::Grace)
+        matches!(self.0, 3..=6)
     }
 }
 
-const OPTIONS: [(u8, &[u8], Opt); 13] = [
-    (b'g', b"group", Opt::Group),
-    (b'a', b"all", Opt::All),
-    (b's', b"subreaper", Opt::Subreaper),
-    (b'p', b"pdeathsig", Opt::Pdeathsig),
-    (b'r', b"rewrite", Opt::Rewrite),
-    (b'e', b"remap-exit", Opt::RemapExit),
-    (b't', b"grace", Opt::Grace),
-    (b'd', b"drain", Opt::Drain),
-    (b'P', b"pause", Opt::Pause),
-    (b'v', b"verbose", Opt::Verbose),
-    (b'q', b"quiet", Opt::Quiet),
-    (b'V', b"version", Opt::Version),
-    (b'h', b"help", Opt::Help),
-];
-
-/// Environment twins. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
-const ENV_TWINS: [(&[u8], Opt); 9] = [
-    (b"BANTAM_GROUP", Opt::Group),
-    (b"BANTAM_ALL", Opt::All),
-    (b"BANTAM_SUBREAPER", Opt::Subreaper),
-    (b"BANTAM_PDEATHSIG", Opt::Pdeathsig),
-    (b"BANTAM_REWRITE", Opt::Rewrite),
-    (b"BANTAM_REMAP_EXIT", Opt::RemapExit),
-    (b"BANTAM_GRACE", Opt::Grace),
-    (b"BANTAM_DRAIN", Opt::Drain),
-    (b"BANTAM_VERBOSITY", Opt::Verbose),
-];
+// Word lists rather than tables of slices: 13 options cost 13 bytes of pointers less each.
+const LONG_NAMES: &[u8] =
+    b"group all subreaper pdeathsig rewrite remap-exit grace drain verbose pause quiet version help ";
+const SHORT_NAMES: &[u8] = b"gaspretdvPqVh";
+/// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
+const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
 
 const UNKNOWN_OPTION: &[u8] = b"unknown option";
 const MISSING_VALUE: &[u8] = b"option needs a value";
 
-/// Parses argv (with `argv[0]`) and the environment into a [`Config`]. Options stop at
-/// the first non-option or at `--`; a flag beats its environment twin.
+/// What the command line says apart from the [`Config`] fields it sets directly: flags
+/// that must beat the environment or decide the mode only once all options are read.
+struct Flags {
+    verbosity: Option<u8>,
+    pause: bool,
+}
+
+/// Parses argv (with `argv[0]`) and the environment into `cfg`, which starts as
+/// [`Config::default`]. Options stop at the first non-option or at `--`; a flag beats its
+/// environment twin.
 pub fn parse<'a>(
+    cfg: &mut Config,
     argv: impl Iterator<Item = &'a [u8]>,
     env: impl Iterator<Item = &'a [u8]>,
-) -> Result<Config, UsageError<'a>> {
-    let mut cfg = Config::default();
-    apply_env(&mut cfg, env)?;
-    let mut flag_verbosity: Option<u8> = None;
-    let mut pause = false;
-    let mut program = None;
-    let mut args = argv.enumerate().skip(1);
-    while let Some((index, arg)) = args.next() {
-        if arg == b"--" {
-            program = Some(index + 1).filter(|_| args.next().is_some());
-            break;
-        }
-        let (opt, value) = if let Some(long) = arg.strip_prefix(b"--") {
-            let (name, inline) = match long.iter().position(|&b| b == b'=') {
-                Some(eq) => (long.get(..eq).unwrap_or_default(), long.get(eq + 1..)),
-                None => (long, None),
-            };
-            let opt = OPTIONS
-                .iter()
-                .find(|(_, n, _)| *n == name)
-                .map(|&(_, _, o)| o)
-                .ok_or(UsageError { what: UNKNOWN_OPTION, arg })?;
-            let value = match (opt.takes_value(), inline) {
-                (true, Some(v)) => Some(v),
-                (true, None) => Some(args.next().ok_or(UsageError { what: MISSING_VALUE, arg })?.1),
-                (false, Some(_)) => {
-                    return Err(UsageError { what: b"option takes no value", arg });
-                }
-                (false, None) => None,
-            };
-            (opt, value)
-        } else if arg.len() > 1 && arg.first() == Some(&b'-') {
+) -> Result<(), UsageError<'a>> {
+    apply_env(cfg, env)?;
+    let mut flags = Flags { verbosity: None, pause: false };
+    let mut args = argv.enumerate();
+    args.next(); // argv[0]
+    let program = loop {
+        let Some((index, arg)) = args.next() else { break None };
+        let unknown = UsageError { what: UNKNOWN_OPTION, arg };
+        if let Some(long) = strip_prefix(arg, b"--", false) {
+            if long.is_empty() {
+                break args.next().map(|(index, _)| index);
+            }
+            let (name, inline) = split_once(long, b'=');
+            let opt = word_index(LONG_NAMES, name, false).ok_or(unknown)?;
+            if take_option(cfg, &mut flags, Opt(opt as u8), inline, &mut args, arg)? {
+                return Ok(());
+            }
+        } else if let Some(mut rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
             // A cluster of short options (`-gv`); one that takes a value ends the cluster
             // and takes the rest of it, or the next argument (`-pTERM`, `-p TERM`).
-            let mut rest = arg.get(1..).unwrap_or_default();
             while let Some((&c, tail)) = rest.split_first() {
-                let opt = OPTIONS
-                    .iter()
-                    .find(|(s, _, _)| *s == c)
-                    .map(|&(_, _, o)| o)
-                    .ok_or(UsageError { what: UNKNOWN_OPTION, arg })?;
-                if opt.takes_value() {
-                    let value = if tail.is_empty() {
-                        args.next().ok_or(UsageError { what: MISSING_VALUE, arg })?.1
-                    } else {
-                        tail
-                    };
-                    apply_flag(&mut cfg, &mut flag_verbosity, &mut pause, opt, Some(value))?;
-                    break;
+                let opt = Opt(find(SHORT_NAMES, c).ok_or(unknown)? as u8);
+                let inline = Some(tail).filter(|tail| opt.takes_value() && !tail.is_empty());
+                if take_option(cfg, &mut flags, opt, inline, &mut args, arg)? {
+                    return Ok(());
                 }
-                if let Some(early) = apply_flag(&mut cfg, &mut flag_verbosity, &mut pause, opt, None)? {
-                    return Ok(early);
+                if opt.takes_value() {
+                    break;
                 }
                 rest = tail;
             }
-            continue;
         } else {
-            program = Some(index);
-            break;
-        };
-        if let Some(early) = apply_flag(&mut cfg, &mut flag_verbosity, &mut pause, opt, value)? {
-            return Ok(early);
+            break Some(index);
         }
-    }
-    if let Some(level) = flag_verbosity {
+    };
+    if let Some(level) = flags.verbosity {
         cfg.verbosity = level;
     }
-    cfg.mode = match (pause, program) {
+    cfg.mode = match (flags.pause, program) {
         (true, None) => Mode::Pause,
         (true, Some(_)) => return Err(UsageError { what: b"--pause takes no program", arg: b"" }),
         (false, Some(program)) => Mode::Run { program },
         (false, None) => return Err(UsageError { what: b"no program to run", arg: b"" }),
     };
-    Ok(cfg)
+    Ok(())
 }
 
-/// Applies one command-line option. Returns a finished config for `--help`/`--version`.
-fn apply_flag<'a>(
+/// Applies one command-line option `arg` names, with its `inline` value (`--opt=VALUE`,
+/// `-oVALUE`) or the next argument as its value. Returns true for `--help`/`--version`,
+/// which end the parse.
+fn take_option<'a>(
     cfg: &mut Config,
-    flag_verbosity: &mut Option<u8>,
-    pause: &mut bool,
+    flags: &mut Flags,
     opt: Opt,
-    value: Option<&'a [u8]>,
-) -> Result<Option<Config>, UsageError<'a>> {
+    inline: Option<&'a [u8]>,
+    args: &mut impl Iterator<Item = (usize, &'a [u8])>,
+    arg: &'a [u8],
+) -> Result<bool, UsageError<'a>> {
+    let value = match (opt.takes_value(), inline) {
+        (true, Some(value)) => value,
+        (true, None) => args.next().ok_or(UsageError { what: MISSING_VALUE, arg })?.1,
+        (false, Some(_)) => return Err(UsageError { what: b"option takes no value", arg }),
+        (false, None) => b"",
+    };
     match opt {
-        Opt::Verbose => *flag_verbosity = Some(flag_verbosity.unwrap_or(1).saturating_add(1).min(3)),
-        Opt::Quiet => *flag_verbosity = Some(0),
-        Opt::Pause => *pause = true,
-        Opt::Help | Opt::Version => {
-            cfg.mode = if opt == Opt::Help { Mode::Help } else { Mode::Version };
-            return Ok(Some(*cfg));
+        Opt::VERBOSE => flags.verbosity = Some(flags.verbosity.unwrap_or(1).saturating_add(1).min(3)),
+        Opt::QUIET => flags.verbosity = Some(0),
+        Opt::PAUSE => flags.pause = true,
+        Opt::HELP | Opt::VERSION => {
+            cfg.mode = if opt == Opt::HELP { Mode::Help } else { Mode::Version };
+            return Ok(true);
         }
-        _ => apply(cfg, opt, value.unwrap_or_default())?,
+        _ => apply(cfg, opt, value)?,
     }
-    Ok(None)
+    Ok(false)
 }
 
 /// Sets what `opt` controls; shared by flags and environment twins.
 fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), UsageError<'a>> {
     let bad = |what| UsageError { what, arg: value };
     match opt {
-        Opt::Group => cfg.target = Target::Group,
-        Opt::All => cfg.target = Target::All,
-        Opt::Drain => cfg.drain = true,
-        Opt::Pdeathsig => cfg.pdeathsig = Some(Signal::parse(value).ok_or(bad(b"bad signal"))?),
-        Opt::Grace => cfg.grace_ms = parse_millis(value).ok_or(bad(b"bad duration"))?,
-        Opt::Rewrite => {
+        Opt::GROUP => cfg.target = Target::Group,
+        Opt::ALL => cfg.target = Target::All,
+        Opt::DRAIN => cfg.drain = true,
+        Opt::PDEATHSIG => cfg.pdeathsig = Some(Signal::parse(value).ok_or(bad(b"bad signal"))?),
+        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(bad(b"bad duration"))?,
+        Opt::REWRITE => {
             let (from, to) = Rewrite::parse_rule(value).ok_or(bad(b"bad rewrite (want FROM:TO)"))?;
             cfg.rewrite.set(from, to);
         }
-        Opt::RemapExit => cfg.remap.add(ExitRemap::parse_code(value).ok_or(bad(b"bad exit code"))?),
+        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(bad(b"bad exit code"))?),
         // -s is accepted for compatibility: bantam becomes a subreaper by itself whenever
         // it is not PID 1.
         _ => {}
@@ -245,40 +214,44 @@ fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), UsageErr
 /// Applies the `BANTAM_*` variables found in `env`.
 fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Result<(), UsageError<'a>> {
     for entry in env {
-        let Some(eq) = entry.iter().position(|&b| b == b'=') else { continue };
-        let (name, value) = (entry.get(..eq).unwrap_or_default(), entry.get(eq + 1..).unwrap_or_default());
-        let Some(&(_, opt)) = ENV_TWINS.iter().find(|(n, _)| *n == name) else { continue };
+        let (name, Some(value)) = split_once(entry, b'=') else { continue };
+        let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
+        else {
+            continue;
+        };
+        let opt = Opt(opt as u8);
         let bad = UsageError { what: b"bad value in the environment", arg: entry };
         match opt {
-            Opt::Verbose => {
-                cfg.verbosity = crate::signal::parse_number(value).filter(|&n| n <= 3).ok_or(bad)? as u8;
+            Opt::VERBOSE => cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(bad)? as u8,
+            Opt::REWRITE | Opt::REMAP_EXIT => {
+                let mut rest = value;
+                loop {
+                    let (item, tail) = split_once(rest, b',');
+                    if !item.is_empty() {
+                        apply(cfg, opt, item).map_err(|_| bad)?;
+                    }
+                    let Some(tail) = tail else { break };
+                    rest = tail;
+                }
             }
-            Opt::Group | Opt::All | Opt::Subreaper | Opt::Drain => {
+            _ if opt.takes_value() => apply(cfg, opt, value).map_err(|_| bad)?,
+            _ => {
                 if parse_bool(value).ok_or(bad)? {
                     apply(cfg, opt, value)?;
                 }
             }
-            Opt::Rewrite | Opt::RemapExit => {
-                for item in value.split(|&b| b == b',').filter(|i| !i.is_empty()) {
-                    apply(cfg, opt, item).map_err(|_| bad)?;
-                }
-            }
-            _ => apply(cfg, opt, value).map_err(|_| bad)?,
         }
     }
     Ok(())
 }
 
 /// `1`/`true`/`yes` enable, `0`/`false`/`no`/empty disable; anything else is refused so a
-/// typo does not silently turn a feature off.
+/// typo does not silently turn a feature off. Case does not matter.
 fn parse_bool(value: &[u8]) -> Option<bool> {
-    let is = |words: [&[u8]; 3]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
-    if is([b"1", b"true", b"yes"]) {
-        Some(true)
-    } else if value.is_empty() || is([b"0", b"false", b"no"]) {
-        Some(false)
-    } else {
-        None
+    match word_index(b"1 TRUE YES 0 FALSE NO ", value, true) {
+        Some(index) => Some(index < 3),
+        None if value.is_empty() => Some(false),
+        None => None,
     }
 }
 
@@ -291,7 +264,8 @@ mod tests {
         let argv: Vec<&[u8]> =
             std::iter::once("bantam").chain(args.iter().copied()).map(str::as_bytes).collect();
         let envp: Vec<&[u8]> = env.iter().map(|e| e.as_bytes()).collect();
-        parse(argv.iter().copied(), envp.iter().copied()).map_err(|e| {
+        let mut cfg = Config::default();
+        parse(&mut cfg, argv.iter().copied(), envp.iter().copied()).map(|()| cfg).map_err(|e| {
             (String::from_utf8_lossy(e.what).into_owned(), String::from_utf8_lossy(e.arg).into_owned())
         })
     }
@@ -300,6 +274,37 @@ mod tests {
         match run(args, &[]).unwrap().mode {
             Mode::Run { program } => program,
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn option_tables_line_up() {
+        let expected = [
+            (b'g', "group", Some("GROUP"), Opt::GROUP),
+            (b'a', "all", Some("ALL"), Opt::ALL),
+            (b's', "subreaper", Some("SUBREAPER"), Opt(2)),
+            (b'p', "pdeathsig", Some("PDEATHSIG"), Opt::PDEATHSIG),
+            (b'r', "rewrite", Some("REWRITE"), Opt::REWRITE),
+            (b'e', "remap-exit", Some("REMAP_EXIT"), Opt::REMAP_EXIT),
+            (b't', "grace", Some("GRACE"), Opt::GRACE),
+            (b'd', "drain", Some("DRAIN"), Opt::DRAIN),
+            (b'v', "verbose", Some("VERBOSITY"), Opt::VERBOSE),
+            (b'P', "pause", None, Opt::PAUSE),
+            (b'q', "quiet", None, Opt::QUIET),
+            (b'V', "version", None, Opt::VERSION),
+            (b'h', "help", None, Opt::HELP),
+        ];
+        assert_eq!(SHORT_NAMES.len(), expected.len());
+        assert_eq!(crate::text::nth_word(LONG_NAMES, expected.len()), None);
+        assert_eq!(crate::text::nth_word(ENV_NAMES, 9), None);
+        for (i, (short, long, env, opt)) in expected.into_iter().enumerate() {
+            assert_eq!(usize::from(opt.0), i);
+            assert_eq!(SHORT_NAMES.get(i), Some(&short));
+            assert_eq!(crate::text::nth_word(LONG_NAMES, i), Some(long.as_bytes()));
+            if let Some(env) = env {
+                assert_eq!(crate::text::nth_word(ENV_NAMES, i), Some(env.as_bytes()));
+            }
+            assert_eq!(opt.takes_value(), ["pdeathsig", "rewrite", "remap-exit", "grace"].contains(&long));
         }
     }
 

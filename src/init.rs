@@ -3,30 +3,31 @@
 
 use bantam::cli::{self, Config, Mode, Target, UsageError};
 use bantam::deadline::{DEFAULT_DRAIN_MS, Instant, is_termination};
-use bantam::msg::{Line, push_errno};
+use bantam::msg::{self, Line};
 use bantam::path::Candidates;
 use bantam::signal::{SIGCHLD, SIGCONT, SIGINT, SIGKILL, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
+use bantam::text;
 
 use crate::sys::{self, Args, CStrArray, Errno, Pid};
 
 const PREFIX: &[u8] = b"bantam: ";
 const VERSION: &[u8] = concat!("bantam ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
-const HELP: &[u8] = b"usage: bantam [OPTIONS] [--] PROGRAM [ARGS...]   or   bantam --pause
-Runs PROGRAM as its child, forwards signals to it, reaps zombies, exits with its status.
-  -g, --group          signal the child's process group      BANTAM_GROUP=1
-  -a, --all            signal every process in the namespace BANTAM_ALL=1
-  -s, --subreaper      accepted; automatic when not PID 1    BANTAM_SUBREAPER=1
-  -p, --pdeathsig SIG  act on SIG when the parent dies       BANTAM_PDEATHSIG=SIG
-  -r, --rewrite F:T    forward signal F as T (0: drop it)    BANTAM_REWRITE=F:T,...
-  -e, --remap-exit N   exit 0 when the child exits N         BANTAM_REMAP_EXIT=N,...
-  -t, --grace TIME     SIGKILL TIME after a stop signal      BANTAM_GRACE=TIME
-  -d, --drain          stop the rest when PROGRAM exits      BANTAM_DRAIN=1
-  -P, --pause          run no program; exit 0 on INT/TERM
-  -v, --verbose        more messages (repeat); -q, --quiet   BANTAM_VERBOSITY=0..3
-  -V, --version        -h, --help
-Signals: TERM, SIGTERM, 15, RTMIN+2. TIME: 500ms, 10s, 2m. Exit: child's code,
-128+signal, 127 not found, 126 cannot exec, 2 usage, 1 fatal.
+const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...   or   bantam -P
+Runs PROGRAM, forwards signals to it, reaps zombies, exits with its status.
+-g --group          signal the child's process group BANTAM_GROUP=1
+-a --all            signal every process            BANTAM_ALL=1
+-s --subreaper      (automatic when not PID 1)      BANTAM_SUBREAPER=1
+-p --pdeathsig SIG  get SIG when the parent dies    BANTAM_PDEATHSIG=SIG
+-r --rewrite F:T    forward signal F as T (0: drop) BANTAM_REWRITE=F:T,...
+-e --remap-exit N   exit 0 when the child exits N   BANTAM_REMAP_EXIT=N,...
+-t --grace TIME     SIGKILL TIME after a stop signal BANTAM_GRACE=TIME
+-d --drain          stop the rest when PROGRAM ends BANTAM_DRAIN=1
+-P --pause          no PROGRAM; exit 0 on INT/TERM
+-v --verbose (repeatable), -q --quiet               BANTAM_VERBOSITY=0..3
+-V --version, -h --help
+SIG: TERM, SIGTERM, 15, RTMIN+2. TIME: 500ms, 10s, 2m. Exit: the child's,
+128+SIG, 127 not found, 126 cannot exec, 2 usage, 1 fatal.
 ";
 
 /// Exit codes of bantam's own failures (SPEC §4.6, §4.9).
@@ -37,10 +38,10 @@ const EXIT_NOT_FOUND: u8 = 127;
 
 pub fn main(args: Args) -> ! {
     let inherited = block_signals();
-    let cfg = match cli::parse(args.argv.iter(), args.envp.iter()) {
-        Ok(cfg) => cfg,
-        Err(err) => exit_usage(err),
-    };
+    let mut cfg = Config::default();
+    if let Err(err) = cli::parse(&mut cfg, args.argv.iter(), args.envp.iter()) {
+        exit_usage(err);
+    }
     let program = match cfg.mode {
         Mode::Help => print_and_exit(HELP),
         Mode::Version => print_and_exit(VERSION),
@@ -78,10 +79,7 @@ fn block_signals() -> SigSet {
 /// bantam gets them instead (prctl(2)).
 fn become_subreaper(cfg: &Config) {
     if let Err(e) = sys::prctl(sys::PR_SET_CHILD_SUBREAPER, 1) {
-        log(cfg, 1, |line| {
-            line.push(b"warning: cannot become a subreaper: ");
-            push_errno(line, e.0);
-        });
+        log(cfg, 1, b"warning: cannot become a subreaper: %E", &[], &[u64::from(e.0)]);
     }
 }
 
@@ -96,9 +94,7 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
             // Also set the group from this side, so that a signal forwarded to the group
             // right away cannot find the child still in bantam's group.
             let _ = sys::setpgid(pid, pid);
-            log(cfg, 2, |line| {
-                line.push(b"started ").push(name).push(b" as pid ").push_number(pid as u64);
-            });
+            log(cfg, 2, b"started %s as pid %d", &[name], &[pid as u64]);
             pid
         }
     }
@@ -116,14 +112,14 @@ fn exec_child(name: &[u8], argv: CStrArray, envp: CStrArray, inherited: SigSet, 
     }
     let _ = sys::rt_sigprocmask_setmask(inherited);
     let err = exec_search(name, argv, envp);
-    write_error(&[b"exec ", name], err);
+    say(b"exec %s: %E", &[name], &[u64::from(err.0)]);
     sys::exit_group(if err == sys::ENOENT { EXIT_NOT_FOUND } else { EXIT_CANNOT_EXEC })
 }
 
 /// execvp: tries each PATH candidate; a file found but not executable (EACCES) is
 /// remembered while the search goes on, and reported if nothing else runs.
 fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
-    let path = envp.iter().find_map(|entry| entry.strip_prefix(b"PATH="));
+    let path = envp.iter().find_map(|entry| text::strip_prefix(entry, b"PATH=", false));
     let mut candidates = Candidates::new(name, path);
     let mut buf = [0u8; 4096];
     let mut denied = false;
@@ -186,9 +182,7 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
                 st.deadline.get_or_insert(sys::clock_gettime_monotonic().after_millis(cfg.grace_ms));
             }
         } else if sig == SIGTERM || sig == SIGINT {
-            log(cfg, 2, |line| {
-                push_signal(line.push(b"pause: got "), sig);
-            });
+            log(cfg, 2, b"pause: got %S", &[], &[u64::from(sig.number())]);
             sys::exit_group(0);
         }
     }
@@ -210,9 +204,7 @@ impl Supervisor<'_> {
     /// wait for it until the window ends (SPEC §5).
     fn start_drain(&mut self) {
         let target = self.drain_target();
-        log(self.cfg, 2, |line| {
-            line.push(b"draining what is left");
-        });
+        log(self.cfg, 2, b"draining what is left", &[], &[]);
         let _ = sys::kill(target, SIGTERM);
         let _ = sys::kill(target, SIGCONT);
         let window = if self.cfg.grace_ms > 0 { self.cfg.grace_ms } else { DEFAULT_DRAIN_MS };
@@ -230,17 +222,13 @@ impl Supervisor<'_> {
     fn on_deadline(&mut self) {
         self.deadline = None;
         if let (true, Some(status)) = (self.draining, self.main_status) {
-            log(self.cfg, 2, |line| {
-                line.push(b"drain window over: SIGKILL to what is left");
-            });
+            log(self.cfg, 2, b"drain window over: SIGKILL to what is left", &[], &[]);
             let _ = sys::kill(self.drain_target(), SIGKILL);
             reap_zombies(self.child, &mut self.main_status, &mut self.orphans);
             exit_with_child(self.cfg, status, self.orphans);
         }
         if let Some(child) = self.child {
-            log(self.cfg, 2, |line| {
-                line.push(b"grace window over: SIGKILL");
-            });
+            log(self.cfg, 2, b"grace window over: SIGKILL", &[], &[]);
             let target = forward_target(self.cfg, child, self.pid1);
             let _ = sys::kill(target, SIGKILL);
         }
@@ -276,15 +264,11 @@ fn forward_target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
 /// Sends `sig`, after rewriting, to the configured target; false if it was dropped.
 fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
     let Some(out) = cfg.rewrite.apply(sig) else {
-        log(cfg, 3, |line| {
-            push_signal(line.push(b"dropping "), sig);
-        });
+        log(cfg, 3, b"dropping %S", &[], &[u64::from(sig.number())]);
         return false;
     };
     let target = forward_target(cfg, child, pid1);
-    log(cfg, 3, |line| {
-        push_signal(line.push(b"forwarding "), out).push(b" to ").push_number(target as u64);
-    });
+    log(cfg, 3, b"forwarding %S to %d", &[], &[u64::from(out.number()), target as u64]);
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);
@@ -294,39 +278,32 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
 
 /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
 fn exit_with_child(cfg: &Config, status: WaitStatus, orphans: u64) -> ! {
-    log(cfg, 2, |line| {
-        match status.ending() {
-            Ending::Exited(code) => line.push(b"child exited with ").push_number(u64::from(code)),
-            Ending::Killed { signal, core_dumped } => {
-                let line = push_signal(
-                    line.push(b"child killed by "),
-                    Signal::new(u32::from(signal)).unwrap_or(SIGTERM),
-                );
-                if core_dumped { line.push(b" (core dumped)") } else { line }
-            }
-        };
-    });
-    log(cfg, 2, |line| {
-        line.push(b"reaped ").push_number(orphans).push(b" orphans");
-    });
+    match status.ending() {
+        Ending::Exited(code) => log(cfg, 2, b"child exited with %d", &[], &[u64::from(code)]),
+        Ending::Killed { signal, core_dumped } => {
+            let text: &[u8] =
+                if core_dumped { b"child killed by %S (core dumped)" } else { b"child killed by %S" };
+            log(cfg, 2, text, &[], &[u64::from(signal)]);
+        }
+    }
+    log(cfg, 2, b"reaped %d orphans", &[], &[orphans]);
     sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
-/// `SIGTERM` by name, or `signal 40` for one without a name.
-fn push_signal(line: &mut Line, sig: Signal) -> &mut Line {
-    match sig.name() {
-        Some(name) => line.push(b"SIG").push(name),
-        None => line.push(b"signal ").push_number(u64::from(sig.number())),
+/// One diagnostic line (see [`say`]) if the verbosity allows `level`.
+fn log(cfg: &Config, level: u8, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+    if cfg.verbosity >= level {
+        say(template, texts, numbers);
     }
 }
 
-/// Writes one diagnostic line to stderr if the verbosity allows it.
-fn log(cfg: &Config, level: u8, build: impl FnOnce(&mut Line)) {
-    if cfg.verbosity >= level {
-        let mut line = Line::new(PREFIX);
-        build(&mut line);
-        let _ = sys::write(2, line.finish());
-    }
+/// `bantam: ` and `template` filled in (see [`msg::format`]) on stderr, with one write.
+fn say(template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+    // Built in place: Line::new would build the line and then copy it here.
+    let mut line = Line::default();
+    line.push(PREFIX);
+    msg::format(&mut line, template, texts, numbers);
+    let _ = sys::write(2, line.finish());
 }
 
 fn print_and_exit(text: &[u8]) -> ! {
@@ -335,28 +312,14 @@ fn print_and_exit(text: &[u8]) -> ! {
 }
 
 fn exit_usage(err: UsageError) -> ! {
-    let mut line = Line::new(PREFIX);
-    line.push(err.what);
-    if !err.arg.is_empty() {
-        line.push(b": ").push(err.arg);
-    }
-    line.push(b" (see bantam --help)");
-    let _ = sys::write(2, line.finish());
+    let template: &[u8] =
+        if err.arg.is_empty() { b"%s (see bantam --help)" } else { b"%s: %s (see bantam --help)" };
+    say(template, &[err.what, err.arg], &[]);
     sys::exit_group(EXIT_USAGE)
 }
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
 fn fatal(what: &[u8], err: Errno) -> ! {
-    write_error(&[what], err);
+    say(b"%s: %E", &[what], &[u64::from(err.0)]);
     sys::exit_group(EXIT_FATAL)
-}
-
-/// `bantam: <pieces>: <ERRNO>` on stderr, whatever the verbosity.
-fn write_error(pieces: &[&[u8]], err: Errno) {
-    let mut line = Line::new(PREFIX);
-    for piece in pieces {
-        line.push(piece);
-    }
-    push_errno(line.push(b": "), err.0);
-    let _ = sys::write(2, line.finish());
 }

@@ -13,3 +13,4 @@ pub mod msg;
 pub mod path;
 pub mod signal;
 pub mod status;
+pub mod text;

@@ -1,4 +1,10 @@
 //! Diagnostic lines, built on the stack and written with one call, and errno names.
+//!
+//! Every message is a template with placeholders filled from a few values, so that a call
+//! site costs a template and its values, not one call per piece: `started %s as pid %d`.
+
+use crate::signal::Signal;
+use crate::text::nth_word;
 
 /// One line of output under construction. Text that does not fit is cut, never a panic.
 pub struct Line {
@@ -57,18 +63,59 @@ impl Line {
     }
 }
 
-/// Names of errno 1..=40 (asm-generic numbering, shared by x86_64 and aarch64).
+/// Writes `template` into `line`, replacing each placeholder with the next value of its
+/// kind: `%s` a text, `%d` a number in decimal, `%S` a number as a signal (`SIGTERM`,
+/// `signal 40`), `%E` a number as an errno (`ENOENT`). A placeholder without a value left
+/// is dropped; any other byte is copied.
+pub fn format(line: &mut Line, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+    let (mut texts, mut numbers) = (texts.iter(), numbers.iter());
+    let mut rest = template;
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        let kind = match (b, rest.split_first()) {
+            (b'%', Some((&kind, tail))) => {
+                rest = tail;
+                kind
+            }
+            _ => {
+                line.push(core::slice::from_ref(&b));
+                continue;
+            }
+        };
+        if kind == b's' {
+            line.push(texts.next().copied().unwrap_or_default());
+            continue;
+        }
+        let Some(&n) = numbers.next() else { continue };
+        match kind {
+            b'S' => push_signal(line, n),
+            b'E' => push_errno(line, n),
+            _ => line.push_number(n),
+        };
+    }
+}
+
+/// Appends the signal's name (`SIGTERM`), or `signal N` for one without a name.
+pub fn push_signal(line: &mut Line, n: u64) -> &mut Line {
+    match Signal::new(n as u32).and_then(Signal::name) {
+        Some(name) => line.push(b"SIG").push(name),
+        None => line.push(b"signal ").push_number(n),
+    }
+}
+
+/// Names of errno 1..=40 (asm-generic numbering, shared by x86_64 and aarch64), each
+/// followed by a space.
 const ERRNO_NAMES: &[u8] = b"EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD \
 EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE \
 EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK \
-ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP";
+ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP ";
 
 /// Appends the errno's name (`ENOENT`), or `errno N` for one without a name here.
-pub fn push_errno(line: &mut Line, errno: u16) {
-    match ERRNO_NAMES.split(|&b| b == b' ').nth(usize::from(errno).wrapping_sub(1)) {
+pub fn push_errno(line: &mut Line, errno: u64) -> &mut Line {
+    match nth_word(ERRNO_NAMES, (errno as usize).wrapping_sub(1)) {
         Some(name) => line.push(name),
-        None => line.push(b"errno ").push_number(u64::from(errno)),
-    };
+        None => line.push(b"errno ").push_number(errno),
+    }
 }
 
 #[cfg(test)]
@@ -109,6 +156,27 @@ mod tests {
         assert_eq!(name(40), b"ELOOP\n");
         assert_eq!(name(41), b"errno 41\n");
         assert_eq!(name(0), b"errno 0\n");
+    }
+
+    fn formatted(template: &str, texts: &[&str], numbers: &[u64]) -> String {
+        let texts: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        let mut line = Line::new(b"bantam: ");
+        format(&mut line, template.as_bytes(), &texts, numbers);
+        String::from_utf8(line.finish().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn fills_templates() {
+        assert_eq!(formatted("started %s as pid %d", &["sh"], &[42]), "bantam: started sh as pid 42\n");
+        assert_eq!(formatted("exec %s: %E", &["x"], &[2]), "bantam: exec x: ENOENT\n");
+        assert_eq!(formatted("%E", &[], &[99]), "bantam: errno 99\n");
+        assert_eq!(formatted("forwarding %S to %d", &[], &[15, 7]), "bantam: forwarding SIGTERM to 7\n");
+        assert_eq!(formatted("got %S", &[], &[40]), "bantam: got signal 40\n");
+        assert_eq!(formatted("got %S", &[], &[0]), "bantam: got signal 0\n");
+        assert_eq!(formatted("%s: %s (see)", &["bad", "x"], &[]), "bantam: bad: x (see)\n");
+        // Placeholders without values vanish; a lone % at the end stays.
+        assert_eq!(formatted("a%sb%dc%", &[], &[]), "bantam: abc%\n");
+        assert_eq!(formatted("%d%d%d", &[], &[1, 2]), "bantam: 12\n");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Where a program name is looked up, as execvp does it.
 
+use crate::text::{find, split_once};
+
 /// Used when the environment has no `PATH`.
 pub const DEFAULT_PATH: &[u8] = b"/usr/local/bin:/usr/bin:/bin";
 
@@ -16,7 +18,7 @@ pub struct Candidates<'a> {
 
 impl<'a> Candidates<'a> {
     pub fn new(program: &'a [u8], path: Option<&'a [u8]>) -> Candidates<'a> {
-        let direct = program.contains(&b'/');
+        let direct = find(program, b'/').is_some();
         Candidates { program, rest: if direct { None } else { Some(path.unwrap_or(DEFAULT_PATH)) }, direct }
     }
 
@@ -28,10 +30,7 @@ impl<'a> Candidates<'a> {
         }
         loop {
             let rest = self.rest?;
-            let (dir, tail) = match rest.iter().position(|&b| b == b':') {
-                Some(colon) => (rest.get(..colon)?, rest.get(colon + 1..)),
-                None => (rest, None),
-            };
+            let (dir, tail) = split_once(rest, b':');
             self.rest = tail;
             let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
             // A path too long for `buf` cannot be executed; try the next directory.

@@ -2,6 +2,8 @@
 //!
 //! Numbers are the asm-generic ones, which x86_64 and aarch64 share.
 
+use crate::text::{eq, nth_word, split_once, strip_prefix, word_index};
+
 /// A signal number, 1 to 64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Signal(u8);
@@ -32,9 +34,13 @@ pub const MAX: u8 = 64;
 /// by threading libraries, so `RTMIN` means 34 for every user-facing tool.
 pub const RTMIN: u8 = 34;
 
-/// Names of signals 1..=31, in order, without the `SIG` prefix.
+/// Names of signals 1..=31, in order, without the `SIG` prefix; then the aliases
+/// `IOT`, `POLL` and `CLD`, numbered by [`ALIAS_NUMBERS`]. Each name ends in a space.
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
-STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS IOT POLL CLD ";
+const ALIAS_NUMBERS: [u8; 3] = [6, 29, 17];
+/// How many of [`NAMES`] are the names of signals 1..=31 (the rest are aliases).
+const CLASSIC: usize = 31;
 
 impl Signal {
     /// The signal numbered `n`, if `n` is 1..=64.
@@ -48,7 +54,8 @@ impl Signal {
 
     /// The name without `SIG` (`TERM`), for signals 1..=31.
     pub fn name(self) -> Option<&'static [u8]> {
-        NAMES.split(|&b| b == b' ').nth(usize::from(self.0).wrapping_sub(1))
+        let index = usize::from(self.0).wrapping_sub(1);
+        if index < CLASSIC { nth_word(NAMES, index) } else { None }
     }
 
     /// Parses `TERM`, `SIGTERM`, `sigterm`, `15`, `RTMIN+3`, `SIGRTMAX-1`.
@@ -56,21 +63,27 @@ impl Signal {
         if let Some(n) = parse_number(text) {
             return Signal::new(n);
         }
-        let name = strip_prefix_ignore_case(text, b"SIG").unwrap_or(text);
-        if let Some(rest) = strip_prefix_ignore_case(name, b"RTMIN") {
-            return rt_offset(rest, 1).and_then(|k| Signal::new(RTMIN as u32 + k));
+        let name = strip_prefix(text, b"SIG", true).unwrap_or(text);
+        if let Some(rest) = strip_prefix(name, b"RTM", true) {
+            // RTMIN counts up (`RTMIN+n`), RTMAX down (`RTMAX-n`).
+            let (up, rest) = match strip_prefix(rest, b"IN", true) {
+                Some(rest) => (true, rest),
+                None => (false, strip_prefix(rest, b"AX", true)?),
+            };
+            let k = match rest.split_first() {
+                None => 0,
+                Some((&sign, n)) if sign == if up { b'+' } else { b'-' } => parse_number(n)?,
+                _ => return None,
+            };
+            // k has at most 9 digits, so neither side overflows; below 1 it wraps far
+            // above MAX and is refused.
+            return Signal::new(if up { RTMIN as u32 + k } else { (MAX as u32).wrapping_sub(k) });
         }
-        if let Some(rest) = strip_prefix_ignore_case(name, b"RTMAX") {
-            return rt_offset(rest, -1).and_then(|k| Signal::new((MAX as u32).checked_sub(k)?));
+        let index = word_index(NAMES, name, true)?;
+        match index.checked_sub(CLASSIC) {
+            None => Signal::new(index as u32 + 1),
+            Some(alias) => Signal::new(u32::from(*ALIAS_NUMBERS.get(alias)?)),
         }
-        let aliases: [(&[u8], u8); 3] = [(b"IOT", 6), (b"POLL", 29), (b"CLD", 17)];
-        for (alias, n) in aliases {
-            if name.eq_ignore_ascii_case(alias) {
-                return Some(Signal(n));
-            }
-        }
-        let index = NAMES.split(|&b| b == b' ').position(|n| n.eq_ignore_ascii_case(name))?;
-        Signal::new(index as u32 + 1)
     }
 
     /// Synchronous fault signals: raised by the CPU for the faulting thread. bantam leaves
@@ -78,21 +91,6 @@ impl Signal {
     pub const fn is_fault(self) -> bool {
         matches!(self.0, 4 | 5 | 6 | 7 | 8 | 11 | 31)
     }
-}
-
-/// `""` is offset 0; `+n` (or `-n` for RTMAX) with `n` a whole number.
-fn rt_offset(rest: &[u8], sign: i8) -> Option<u32> {
-    match rest.split_first() {
-        None => Some(0),
-        Some((b'+', n)) if sign > 0 => parse_number(n),
-        Some((b'-', n)) if sign < 0 => parse_number(n),
-        _ => None,
-    }
-}
-
-fn strip_prefix_ignore_case<'a>(text: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let head = text.get(..prefix.len())?;
-    if head.eq_ignore_ascii_case(prefix) { text.get(prefix.len()..) } else { None }
 }
 
 /// A whole decimal number of at most 9 digits (so it cannot overflow); nothing else.
@@ -146,40 +144,41 @@ impl SigSet {
 }
 
 /// What a collected signal becomes before it is forwarded: `-r FROM:TO`. Entry `n` holds
-/// the signal that signal `n` is sent as, or 0 to drop it.
+/// the signal that signal `n` is sent as; 0 (the default) keeps it, [`DROP`] drops it.
+/// With 0 as "unchanged", the default table is all zeros.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rewrite([u8; MAX as usize + 1]);
 
 impl Default for Rewrite {
     fn default() -> Self {
-        let mut table = [0u8; MAX as usize + 1];
-        let mut n = 0;
-        while n < table.len() {
-            table[n] = n as u8;
-            n += 1;
-        }
-        Rewrite(table)
+        Rewrite([0; MAX as usize + 1])
     }
 }
+
+/// The rewrite entry of a dropped signal: not a signal number.
+const DROP: u8 = u8::MAX;
 
 impl Rewrite {
     pub fn set(&mut self, from: Signal, to: Option<Signal>) {
         if let Some(slot) = self.0.get_mut(usize::from(from.0)) {
-            *slot = to.map_or(0, |s| s.0);
+            *slot = to.map_or(DROP, |s| s.0);
         }
     }
 
     /// The signal to send for `sig`, or None when the rewrite drops it.
     pub fn apply(&self, sig: Signal) -> Option<Signal> {
-        self.0.get(usize::from(sig.0)).and_then(|&n| Signal::new(u32::from(n)))
+        match self.0.get(usize::from(sig.0)) {
+            Some(0) | None => Some(sig),
+            Some(&n) => Signal::new(u32::from(n)),
+        }
     }
 
     /// Parses one rule `FROM:TO`: signals by name or number, TO `0` or `none` drops.
     pub fn parse_rule(text: &[u8]) -> Option<(Signal, Option<Signal>)> {
-        let colon = text.iter().position(|&b| b == b':')?;
-        let from = Signal::parse(text.get(..colon)?)?;
-        let to_text = text.get(colon + 1..)?;
-        let to = if to_text == b"0" || to_text.eq_ignore_ascii_case(b"none") {
+        let (from, to_text) = split_once(text, b':');
+        let from = Signal::parse(from)?;
+        let to_text = to_text?;
+        let to = if eq(to_text, b"0", false) || eq(to_text, b"NONE", true) {
             None
         } else {
             Some(Signal::parse(to_text)?)

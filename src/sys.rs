@@ -81,8 +81,10 @@ impl Iterator for CStrIter {
                 return None;
             }
             self.0 = self.0.add(1);
+            // A plain loop here is turned into a call to compiler_builtins' word-at-a-time
+            // strlen, which is five times the size; a volatile read keeps the byte loop.
             let mut len = 0;
-            while *s.add(len) != 0 {
+            while core::ptr::read_volatile(s.add(len)) != 0 {
                 len += 1;
             }
             Some(core::slice::from_raw_parts(s, len))

@@ -1,0 +1,122 @@
+//! Byte-string helpers: comparison, search and word lists.
+//!
+//! These are plain byte loops on purpose. core's slice equality, `contains`,
+//! `eq_ignore_ascii_case` and `split` pull `memcmp`, word-at-a-time `memchr` or vectorised
+//! code into the binary, several times its size for the few short strings bantam looks at.
+
+/// Whether `text` equals `pattern`; with `fold`, ASCII letters of `text` match the
+/// uppercase letters of `pattern` whatever their case (`pattern` must be uppercase).
+pub fn eq(text: &[u8], pattern: &[u8], fold: bool) -> bool {
+    text.len() == pattern.len() && strip_prefix(text, pattern, fold).is_some()
+}
+
+/// `text` without its leading `prefix` (compared as [`eq`] does), or None.
+pub fn strip_prefix<'a>(text: &'a [u8], prefix: &[u8], fold: bool) -> Option<&'a [u8]> {
+    let mut rest = text;
+    for &p in prefix {
+        let (&b, tail) = rest.split_first()?;
+        if (if fold { b.to_ascii_uppercase() } else { b }) != p {
+            return None;
+        }
+        rest = tail;
+    }
+    Some(rest)
+}
+
+/// The position of the first `byte` in `text`.
+pub fn find(text: &[u8], byte: u8) -> Option<usize> {
+    text.iter().position(|&b| b == byte)
+}
+
+/// Splits `text` at the first `byte`: the part before it, and the rest after it (None
+/// when `byte` does not occur).
+pub fn split_once(text: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
+    match find(text, byte) {
+        Some(at) => (text.get(..at).unwrap_or_default(), text.get(at + 1..)),
+        None => (text, None),
+    }
+}
+
+/// The index of `word` in `list`, a run of words each followed by one space, compared as
+/// [`eq`] does.
+pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<usize> {
+    let mut rest = list;
+    let mut index = 0;
+    loop {
+        let (entry, tail) = split_once(rest, b' ');
+        let tail = tail?;
+        if eq(word, entry, fold) {
+            return Some(index);
+        }
+        rest = tail;
+        index += 1;
+    }
+}
+
+/// The `n`th word (from 0) of `list`, a run of words each followed by one space.
+pub fn nth_word(list: &[u8], n: usize) -> Option<&[u8]> {
+    let mut rest = list;
+    let mut left = n;
+    loop {
+        let (entry, tail) = split_once(rest, b' ');
+        let tail = tail?;
+        if left == 0 {
+            return Some(entry);
+        }
+        rest = tail;
+        left -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compares_exactly_or_folding_case() {
+        assert!(eq(b"TERM", b"TERM", false));
+        assert!(!eq(b"term", b"TERM", false));
+        assert!(eq(b"term", b"TERM", true));
+        assert!(eq(b"TeRm", b"TERM", true));
+        assert!(eq(b"", b"", true));
+        assert!(!eq(b"TER", b"TERM", true));
+        assert!(!eq(b"TERMS", b"TERM", true));
+        // Only ASCII letters fold: no other byte stands in for a digit or a sign.
+        assert!(eq(b"usr1", b"USR1", true));
+        assert!(!eq(b"USR\x11", b"USR1", true));
+        assert!(!eq(b"\xc5", b"\xe5", true));
+    }
+
+    #[test]
+    fn strips_prefixes() {
+        assert_eq!(strip_prefix(b"sigterm", b"SIG", true), Some(&b"term"[..]));
+        assert_eq!(strip_prefix(b"sigterm", b"SIG", false), None);
+        assert_eq!(strip_prefix(b"SI", b"SIG", true), None);
+        assert_eq!(strip_prefix(b"--x", b"--", false), Some(&b"x"[..]));
+        assert_eq!(strip_prefix(b"x", b"", false), Some(&b"x"[..]));
+    }
+
+    #[test]
+    fn finds_and_splits() {
+        assert_eq!(find(b"a=b=c", b'='), Some(1));
+        assert_eq!(find(b"abc", b'='), None);
+        assert_eq!(split_once(b"a=b=c", b'='), (&b"a"[..], Some(&b"b=c"[..])));
+        assert_eq!(split_once(b"=", b'='), (&b""[..], Some(&b""[..])));
+        assert_eq!(split_once(b"abc", b'='), (&b"abc"[..], None));
+    }
+
+    #[test]
+    fn word_lists() {
+        let list = b"HUP INT QUIT ";
+        assert_eq!(word_index(list, b"HUP", false), Some(0));
+        assert_eq!(word_index(list, b"quit", true), Some(2));
+        assert_eq!(word_index(list, b"quit", false), None);
+        assert_eq!(word_index(list, b"QUI", false), None);
+        assert_eq!(word_index(list, b"INT QUIT", false), None);
+        assert_eq!(word_index(list, b"", false), None);
+        assert_eq!(nth_word(list, 0), Some(&b"HUP"[..]));
+        assert_eq!(nth_word(list, 2), Some(&b"QUIT"[..]));
+        assert_eq!(nth_word(list, 3), None);
+        assert_eq!(nth_word(list, usize::MAX), None);
+    }
+}
