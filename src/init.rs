@@ -12,7 +12,9 @@ use bantam::text;
 use crate::sys::{self, Args, CStrArray, Errno, Pid};
 
 const PREFIX: &[u8] = b"bantam: ";
-const VERSION: &[u8] = concat!("bantam ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+/// `NAME VERSION - git.ID`: the form Docker parses from its init's `--version` for
+/// `docker info` (split on " - ", then "git." and one token without dots).
+const VERSION: &[u8] = b"bantam 0.1.0 - git.bantam010\n";
 const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...   or   bantam -P
 Runs PROGRAM, forwards signals to it, reaps zombies, exits with its status.
 -g --group          signal the child's process group BANTAM_GROUP=1

@@ -425,7 +425,12 @@ def test_help_lists_every_option_and_its_env_twin(bantam):
     assert len(lines) <= 24 and max(map(len, lines)) <= 80  # one screen
 
 
-def test_version(bantam):
+def test_version_in_the_form_docker_parses(bantam):
     r = bantam.run("-V")
-    assert r.returncode == 0
-    assert r.stdout.startswith("bantam ") and r.stdout.count("\n") == 1
+    assert r.returncode == 0 and r.stdout.count("\n") == 1
+    # Docker's rule for its init's --version: split on " - "; the second part is "git."
+    # and one token without dots, which `docker info` shows as the init version.
+    name, commit = r.stdout.strip().split(" - ")
+    assert name == "bantam 0.1.0"
+    git, token = commit.split(".")
+    assert git == "git" and token and "." not in token
