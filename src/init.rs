@@ -15,21 +15,17 @@ const PREFIX: &[u8] = b"bantam: ";
 /// `NAME VERSION - git.ID`: the form Docker parses from its init's `--version` for
 /// `docker info` (split on " - ", then "git." and one token without dots).
 const VERSION: &[u8] = b"bantam 0.1.0 - git.bantam010\n";
-const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...   or   bantam -P
-Runs PROGRAM, forwards signals to it, reaps zombies, exits with its status.
--g --group          signal the child's process group BANTAM_GROUP=1
--a --all            signal every process            BANTAM_ALL=1
--s --subreaper      (automatic when not PID 1)      BANTAM_SUBREAPER=1
--p --pdeathsig SIG  get SIG when the parent dies    BANTAM_PDEATHSIG=SIG
--r --rewrite F:T    forward signal F as T (0: drop) BANTAM_REWRITE=F:T,...
--e --remap-exit N   exit 0 when the child exits N   BANTAM_REMAP_EXIT=N,...
--t --grace TIME     SIGKILL TIME after a stop signal BANTAM_GRACE=TIME
--d --drain          stop the rest when PROGRAM ends BANTAM_DRAIN=1
--P --pause          no PROGRAM; exit 0 on INT/TERM
--v --verbose (repeatable), -q --quiet               BANTAM_VERBOSITY=0..3
--V --version, -h --help
-SIG: TERM, SIGTERM, 15, RTMIN+2. TIME: 500ms, 10s, 2m. Exit: the child's,
-128+SIG, 127 not found, 126 cannot exec, 2 usage, 1 fatal.
+const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...  |  bantam -P
+-g --group         BANTAM_GROUP=1     signal the child's process group
+-a --all           BANTAM_ALL=1       signal every process
+-s --subreaper     BANTAM_SUBREAPER=1 (automatic unless PID 1)
+-p --pdeathsig SIG BANTAM_PDEATHSIG   act on SIG when the parent dies
+-r --rewrite F:T   BANTAM_REWRITE     forward F as T (T 0: drop)
+-e --remap-exit N  BANTAM_REMAP_EXIT  exit 0 instead of N
+-t --grace TIME    BANTAM_GRACE       SIGKILL TIME after TERM/INT/QUIT
+-d --drain         BANTAM_DRAIN=1     stop the rest when PROGRAM exits
+-v --verbose, -q --quiet BANTAM_VERBOSITY=0..3
+-P --pause (no PROGRAM), -V --version, -h --help
 ";
 
 /// Exit codes of bantam's own failures (SPEC §4.6, §4.9).

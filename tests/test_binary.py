@@ -1,5 +1,7 @@
 """Properties of the built binaries (SPEC §7), read from the ELF file itself."""
+import os
 import struct
+import subprocess
 
 import pytest
 
@@ -75,3 +77,13 @@ def test_no_undefined_symbols(elf):
         for i in range(1, size // entsize):
             _, _, _, shndx, _, _ = struct.unpack_from("<IBBHQQ", e.data, offset + i * entsize)
             assert shndx != 0, f"undefined symbol #{i}"
+
+
+def test_rebuilding_gives_byte_identical_binaries(tmp_path):
+    # A second clean build, in another target directory, must match dist/ byte for byte.
+    env = dict(os.environ, CARGO_TARGET_DIR=str(tmp_path / "target"), BANTAM_DIST=str(tmp_path / "dist"))
+    subprocess.run([str(ROOT / "scripts" / "build")], env=env, check=True, timeout=900, capture_output=True)
+    for arch in ARCHES:
+        first = (ROOT / "dist" / f"bantam-{arch}").read_bytes()
+        second = (tmp_path / "dist" / f"bantam-{arch}").read_bytes()
+        assert first == second, arch
