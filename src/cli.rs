@@ -123,19 +123,35 @@ pub fn parse<'a>(
     parse_args(cfg, &mut flags, argv).map_err(|what| UsageError { what, arg: flags.culprit })
 }
 
+/// argv with the index of the next argument: a program's index is what Mode::Run holds.
+/// (Enumerate would return index and text as one three-word value, through memory.)
+struct Cursor<I> {
+    iter: I,
+    next_index: usize,
+}
+
+impl<'a, I: Iterator<Item = &'a [u8]>> Cursor<I> {
+    fn next(&mut self) -> Option<&'a [u8]> {
+        self.next_index += 1;
+        self.iter.next()
+    }
+}
+
 fn parse_args<'a>(
     cfg: &mut Config,
     flags: &mut Flags<'a>,
     argv: impl Iterator<Item = &'a [u8]>,
 ) -> Result<(), &'static [u8]> {
-    let mut args = argv.enumerate();
+    let mut args = Cursor { iter: argv, next_index: 0 };
     args.next(); // argv[0]
     let program = loop {
-        let Some((index, arg)) = args.next() else { break None };
+        let index = args.next_index;
+        let Some(arg) = args.next() else { break None };
         flags.culprit = arg;
         if let Some(long) = strip_prefix(arg, b"--", false) {
             if long.is_empty() {
-                break args.next().map(|(index, _)| index);
+                let index = args.next_index;
+                break args.next().map(|_| index);
             }
             let (name, inline) = split_once(long, b'=');
             let opt = word_index(LONG_NAMES, name, false).ok_or(UNKNOWN_OPTION)?;
@@ -181,11 +197,11 @@ fn take_option<'a>(
     flags: &mut Flags<'a>,
     opt: Opt,
     inline: Option<&'a [u8]>,
-    args: &mut impl Iterator<Item = (usize, &'a [u8])>,
+    args: &mut Cursor<impl Iterator<Item = &'a [u8]>>,
 ) -> Result<bool, &'static [u8]> {
     let value = match (opt.takes_value(), inline) {
         (true, Some(value)) => value,
-        (true, None) => args.next().ok_or(MISSING_VALUE)?.1,
+        (true, None) => args.next().ok_or(MISSING_VALUE)?,
         (false, Some(_)) => return Err(b"option takes no value"),
         (false, None) => b"",
     };
