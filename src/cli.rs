@@ -100,10 +100,12 @@ const UNKNOWN_OPTION: &[u8] = b"unknown option";
 const MISSING_VALUE: &[u8] = b"option needs a value";
 
 /// What the command line says apart from the [`Config`] fields it sets directly: flags
-/// that must beat the environment or decide the mode only once all options are read.
-struct Flags {
+/// that must beat the environment or decide the mode only once all options are read, and
+/// the argument a usage error is about.
+struct Flags<'a> {
     verbosity: Option<u8>,
     pause: bool,
+    culprit: &'a [u8],
 }
 
 /// Parses argv (with `argv[0]`) and the environment into `cfg`, which starts as
@@ -114,29 +116,55 @@ pub fn parse<'a>(
     argv: impl Iterator<Item = &'a [u8]>,
     env: impl Iterator<Item = &'a [u8]>,
 ) -> Result<(), UsageError<'a>> {
-    apply_env(cfg, env)?;
-    let mut flags = Flags { verbosity: None, pause: false };
-    let mut args = argv.enumerate();
+    apply_env(cfg, env).map_err(|entry| UsageError { what: b"bad value in the environment", arg: entry })?;
+    let mut flags = Flags { verbosity: None, pause: false, culprit: b"" };
+    // The helpers return only the error text (two registers rather than a struct in
+    // memory); the culprit is kept on the side.
+    parse_args(cfg, &mut flags, argv).map_err(|what| UsageError { what, arg: flags.culprit })
+}
+
+/// argv with the index of the next argument: a program's index is what Mode::Run holds.
+/// (Enumerate would return index and text as one three-word value, through memory.)
+struct Cursor<I> {
+    iter: I,
+    next_index: usize,
+}
+
+impl<'a, I: Iterator<Item = &'a [u8]>> Cursor<I> {
+    fn next(&mut self) -> Option<&'a [u8]> {
+        self.next_index += 1;
+        self.iter.next()
+    }
+}
+
+fn parse_args<'a>(
+    cfg: &mut Config,
+    flags: &mut Flags<'a>,
+    argv: impl Iterator<Item = &'a [u8]>,
+) -> Result<(), &'static [u8]> {
+    let mut args = Cursor { iter: argv, next_index: 0 };
     args.next(); // argv[0]
     let program = loop {
-        let Some((index, arg)) = args.next() else { break None };
-        let unknown = UsageError { what: UNKNOWN_OPTION, arg };
+        let index = args.next_index;
+        let Some(arg) = args.next() else { break None };
+        flags.culprit = arg;
         if let Some(long) = strip_prefix(arg, b"--", false) {
             if long.is_empty() {
-                break args.next().map(|(index, _)| index);
+                let index = args.next_index;
+                break args.next().map(|_| index);
             }
             let (name, inline) = split_once(long, b'=');
-            let opt = word_index(LONG_NAMES, name, false).ok_or(unknown)?;
-            if take_option(cfg, &mut flags, Opt(opt as u8), inline, &mut args, arg)? {
+            let opt = word_index(LONG_NAMES, name, false).ok_or(UNKNOWN_OPTION)?;
+            if take_option(cfg, flags, Opt(opt as u8), inline, &mut args)? {
                 return Ok(());
             }
         } else if let Some(mut rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
             // A cluster of short options (`-gv`); one that takes a value ends the cluster
             // and takes the rest of it, or the next argument (`-pTERM`, `-p TERM`).
             while let Some((&c, tail)) = rest.split_first() {
-                let opt = Opt(find(SHORT_NAMES, c).ok_or(unknown)? as u8);
+                let opt = Opt(find(SHORT_NAMES, c).ok_or(UNKNOWN_OPTION)? as u8);
                 let inline = Some(tail).filter(|tail| opt.takes_value() && !tail.is_empty());
-                if take_option(cfg, &mut flags, opt, inline, &mut args, arg)? {
+                if take_option(cfg, flags, opt, inline, &mut args)? {
                     return Ok(());
                 }
                 if opt.takes_value() {
@@ -151,32 +179,37 @@ pub fn parse<'a>(
     if let Some(level) = flags.verbosity {
         cfg.verbosity = level;
     }
+    flags.culprit = b"";
     cfg.mode = match (flags.pause, program) {
         (true, None) => Mode::Pause,
-        (true, Some(_)) => return Err(UsageError { what: b"--pause takes no program", arg: b"" }),
+        (true, Some(_)) => return Err(b"--pause takes no program"),
         (false, Some(program)) => Mode::Run { program },
-        (false, None) => return Err(UsageError { what: b"no program to run", arg: b"" }),
+        (false, None) => return Err(b"no program to run"),
     };
     Ok(())
 }
 
-/// Applies one command-line option `arg` names, with its `inline` value (`--opt=VALUE`,
-/// `-oVALUE`) or the next argument as its value. Returns true for `--help`/`--version`,
-/// which end the parse.
+/// Applies one command-line option (`flags.culprit` is the argument that names it), with
+/// its `inline` value (`--opt=VALUE`, `-oVALUE`) or the next argument as its value.
+/// Returns true for `--help`/`--version`, which end the parse.
 fn take_option<'a>(
     cfg: &mut Config,
-    flags: &mut Flags,
+    flags: &mut Flags<'a>,
     opt: Opt,
     inline: Option<&'a [u8]>,
-    args: &mut impl Iterator<Item = (usize, &'a [u8])>,
-    arg: &'a [u8],
-) -> Result<bool, UsageError<'a>> {
+    args: &mut Cursor<impl Iterator<Item = &'a [u8]>>,
+) -> Result<bool, &'static [u8]> {
     let value = match (opt.takes_value(), inline) {
         (true, Some(value)) => value,
-        (true, None) => args.next().ok_or(UsageError { what: MISSING_VALUE, arg })?.1,
-        (false, Some(_)) => return Err(UsageError { what: b"option takes no value", arg }),
+        (true, None) => args.next().ok_or(MISSING_VALUE)?,
+        (false, Some(_)) => return Err(b"option takes no value"),
         (false, None) => b"",
     };
+    if opt.takes_value() {
+        // A bad value is the culprit from here on. Only options without a value can
+        // follow in a cluster (`-gx`), and they still blame the argument.
+        flags.culprit = value;
+    }
     match opt {
         Opt::VERBOSE => flags.verbosity = Some(flags.verbosity.unwrap_or(1).saturating_add(1).min(3)),
         Opt::QUIET => flags.verbosity = Some(0),
@@ -190,20 +223,20 @@ fn take_option<'a>(
     Ok(false)
 }
 
-/// Sets what `opt` controls; shared by flags and environment twins.
-fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), UsageError<'a>> {
-    let bad = |what| UsageError { what, arg: value };
+/// Sets what `opt` controls; shared by flags and environment twins. An error says what is
+/// wrong with `value` (the caller knows where it came from).
+fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> {
     match opt {
         Opt::GROUP => cfg.target = Target::Group,
         Opt::ALL => cfg.target = Target::All,
         Opt::DRAIN => cfg.drain = true,
-        Opt::PDEATHSIG => cfg.pdeathsig = Some(Signal::parse(value).ok_or(bad(b"bad signal"))?),
-        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(bad(b"bad duration"))?,
+        Opt::PDEATHSIG => cfg.pdeathsig = Some(Signal::parse(value).ok_or(&b"bad signal"[..])?),
+        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(&b"bad duration"[..])?,
         Opt::REWRITE => {
-            let (from, to) = Rewrite::parse_rule(value).ok_or(bad(b"bad rewrite (want FROM:TO)"))?;
+            let (from, to) = Rewrite::parse_rule(value).ok_or(&b"bad rewrite (want FROM:TO)"[..])?;
             cfg.rewrite.set(from, to);
         }
-        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(bad(b"bad exit code"))?),
+        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(&b"bad exit code"[..])?),
         // -s is accepted for compatibility: bantam becomes a subreaper by itself whenever
         // it is not PID 1.
         _ => {}
@@ -211,8 +244,8 @@ fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), UsageErr
     Ok(())
 }
 
-/// Applies the `BANTAM_*` variables found in `env`.
-fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Result<(), UsageError<'a>> {
+/// Applies the `BANTAM_*` variables found in `env`. An error is the entry with a bad value.
+fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Result<(), &'a [u8]> {
     for entry in env {
         let (name, Some(value)) = split_once(entry, b'=') else { continue };
         let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
@@ -220,7 +253,7 @@ fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Resul
             continue;
         };
         let opt = Opt(opt as u8);
-        let bad = UsageError { what: b"bad value in the environment", arg: entry };
+        let bad = entry;
         match opt {
             Opt::VERBOSE => cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(bad)? as u8,
             Opt::REWRITE | Opt::REMAP_EXIT => {
@@ -237,7 +270,7 @@ fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Resul
             _ if opt.takes_value() => apply(cfg, opt, value).map_err(|_| bad)?,
             _ => {
                 if parse_bool(value).ok_or(bad)? {
-                    apply(cfg, opt, value)?;
+                    apply(cfg, opt, value).map_err(|_| bad)?;
                 }
             }
         }

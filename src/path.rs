@@ -13,24 +13,19 @@ pub struct Candidates<'a> {
     program: &'a [u8],
     /// The PATH entries not tried yet; None once the list is used up.
     rest: Option<&'a [u8]>,
-    direct: bool,
 }
 
 impl<'a> Candidates<'a> {
     pub fn new(program: &'a [u8], path: Option<&'a [u8]>) -> Candidates<'a> {
-        let direct = find(program, b'/').is_some();
-        Candidates { program, rest: if direct { None } else { Some(path.unwrap_or(DEFAULT_PATH)) }, direct }
+        // A name with a slash is tried as it is: as the one, empty, PATH entry.
+        let rest = if find(program, b'/').is_some() { b"" } else { path.unwrap_or(DEFAULT_PATH) };
+        Candidates { program, rest: Some(rest) }
     }
 
     /// Writes the next candidate into `buf` and returns it, NUL included.
     pub fn next_into<'b>(&mut self, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-        if self.direct {
-            self.direct = false;
-            return join(&[self.program], buf);
-        }
         loop {
-            let rest = self.rest?;
-            let (dir, tail) = split_once(rest, b':');
+            let (dir, tail) = split_once(self.rest?, b':');
             self.rest = tail;
             let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
             // A path too long for `buf` cannot be executed; try the next directory.
