@@ -24,7 +24,10 @@ CATCHABLE = set(range(1, signal.SIGRTMAX + 1)) - {signal.SIGKILL, signal.SIGSTOP
 
 
 def say(*words):
-    print(*words, flush=True)
+    # One write per line: several processes share this pipe, and a write of less than
+    # PIPE_BUF bytes is never interleaved with another.
+    sys.stdout.flush()
+    os.write(1, (" ".join(map(str, words)) + "\n").encode())
 
 
 def wait_signals(count, label=None):
