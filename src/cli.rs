@@ -144,36 +144,55 @@ fn parse_args<'a>(
 ) -> Result<(), &'static [u8]> {
     let mut args = Cursor { iter: argv, next_index: 0 };
     args.next(); // argv[0]
+    // The rest of a cluster of short options (`-gv`) still to apply. One that takes a
+    // value ends the cluster and takes the rest of it, or the next argument (`-pTERM`,
+    // `-p TERM`).
+    let mut cluster: &[u8] = b"";
     let program = loop {
-        let index = args.next_index;
-        let Some(arg) = args.next() else { break None };
-        flags.culprit = arg;
-        if let Some(long) = strip_prefix(arg, b"--", false) {
-            if long.is_empty() {
-                let index = args.next_index;
-                break args.next().map(|_| index);
+        // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
+        let (opt, inline) = if let Some((&c, tail)) = cluster.split_first() {
+            let opt = Opt(find(SHORT_NAMES, c).ok_or(UNKNOWN_OPTION)? as u8);
+            let takes_value = opt.takes_value();
+            cluster = if takes_value { b"" } else { tail };
+            (opt, Some(tail).filter(|tail| takes_value && !tail.is_empty()))
+        } else {
+            let index = args.next_index;
+            let Some(arg) = args.next() else { break None };
+            flags.culprit = arg;
+            if let Some(long) = strip_prefix(arg, b"--", false) {
+                if long.is_empty() {
+                    let index = args.next_index;
+                    break args.next().map(|_| index);
+                }
+                let (name, inline) = split_once(long, b'=');
+                (Opt(word_index(LONG_NAMES, name, false).ok_or(UNKNOWN_OPTION)? as u8), inline)
+            } else if let Some(rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
+                cluster = rest;
+                continue;
+            } else {
+                break Some(index);
             }
-            let (name, inline) = split_once(long, b'=');
-            let opt = word_index(LONG_NAMES, name, false).ok_or(UNKNOWN_OPTION)?;
-            if take_option(cfg, flags, Opt(opt as u8), inline, &mut args)? {
+        };
+        let value = match (opt.takes_value(), inline) {
+            (true, Some(value)) => value,
+            (true, None) => args.next().ok_or(MISSING_VALUE)?,
+            (false, Some(_)) => return Err(b"option takes no value"),
+            (false, None) => b"",
+        };
+        if opt.takes_value() {
+            // A bad value is the culprit from here on. Only options without a value can
+            // follow in a cluster (`-gx`), and they still blame the argument.
+            flags.culprit = value;
+        }
+        match opt {
+            Opt::VERBOSE => flags.verbosity = Some(flags.verbosity.unwrap_or(1).saturating_add(1).min(3)),
+            Opt::QUIET => flags.verbosity = Some(0),
+            Opt::PAUSE => flags.pause = true,
+            Opt::HELP | Opt::VERSION => {
+                cfg.mode = if opt == Opt::HELP { Mode::Help } else { Mode::Version };
                 return Ok(());
             }
-        } else if let Some(mut rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
-            // A cluster of short options (`-gv`); one that takes a value ends the cluster
-            // and takes the rest of it, or the next argument (`-pTERM`, `-p TERM`).
-            while let Some((&c, tail)) = rest.split_first() {
-                let opt = Opt(find(SHORT_NAMES, c).ok_or(UNKNOWN_OPTION)? as u8);
-                let inline = Some(tail).filter(|tail| opt.takes_value() && !tail.is_empty());
-                if take_option(cfg, flags, opt, inline, &mut args)? {
-                    return Ok(());
-                }
-                if opt.takes_value() {
-                    break;
-                }
-                rest = tail;
-            }
-        } else {
-            break Some(index);
+            _ => apply(cfg, opt, value)?,
         }
     };
     if let Some(level) = flags.verbosity {
@@ -187,40 +206,6 @@ fn parse_args<'a>(
         (false, None) => return Err(b"no program to run"),
     };
     Ok(())
-}
-
-/// Applies one command-line option (`flags.culprit` is the argument that names it), with
-/// its `inline` value (`--opt=VALUE`, `-oVALUE`) or the next argument as its value.
-/// Returns true for `--help`/`--version`, which end the parse.
-fn take_option<'a>(
-    cfg: &mut Config,
-    flags: &mut Flags<'a>,
-    opt: Opt,
-    inline: Option<&'a [u8]>,
-    args: &mut Cursor<impl Iterator<Item = &'a [u8]>>,
-) -> Result<bool, &'static [u8]> {
-    let value = match (opt.takes_value(), inline) {
-        (true, Some(value)) => value,
-        (true, None) => args.next().ok_or(MISSING_VALUE)?,
-        (false, Some(_)) => return Err(b"option takes no value"),
-        (false, None) => b"",
-    };
-    if opt.takes_value() {
-        // A bad value is the culprit from here on. Only options without a value can
-        // follow in a cluster (`-gx`), and they still blame the argument.
-        flags.culprit = value;
-    }
-    match opt {
-        Opt::VERBOSE => flags.verbosity = Some(flags.verbosity.unwrap_or(1).saturating_add(1).min(3)),
-        Opt::QUIET => flags.verbosity = Some(0),
-        Opt::PAUSE => flags.pause = true,
-        Opt::HELP | Opt::VERSION => {
-            cfg.mode = if opt == Opt::HELP { Mode::Help } else { Mode::Version };
-            return Ok(true);
-        }
-        _ => apply(cfg, opt, value)?,
-    }
-    Ok(false)
 }
 
 /// Sets what `opt` controls; shared by flags and environment twins. An error says what is

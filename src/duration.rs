@@ -5,14 +5,15 @@ use crate::signal::parse_number;
 /// Parses a duration into milliseconds. The number must be whole and the unit one of
 /// `ms`, `s`, `m`, `h` (none means seconds); anything else is refused.
 pub fn parse_millis(text: &[u8]) -> Option<u64> {
-    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
-    let (number, unit) = text.split_at_checked(digits)?;
-    let scale: u64 = match unit {
-        b"" | b"s" => 1000,
-        b"ms" => 1,
-        b"m" => 60_000,
-        b"h" => 3_600_000,
-        _ => return None,
+    // The unit is read from the end; whatever is left must be a whole number.
+    let (number, scale): (&[u8], u64) = match text.split_last() {
+        Some((b's', rest)) => match rest.split_last() {
+            Some((b'm', number)) => (number, 1),
+            _ => (rest, 1000),
+        },
+        Some((b'm', rest)) => (rest, 60_000),
+        Some((b'h', rest)) => (rest, 3_600_000),
+        _ => (text, 1000),
     };
     u64::from(parse_number(number)?).checked_mul(scale)
 }

@@ -40,32 +40,29 @@ pub fn split_once(text: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
 /// The index of `word` in `list`, a run of words each followed by one space, compared as
 /// [`eq`] does.
 pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<usize> {
-    let mut rest = list;
     let mut index = 0;
     loop {
-        let (entry, tail) = split_once(rest, b' ');
-        let tail = tail?;
-        if eq(word, entry, fold) {
+        if eq(word, nth_word(list, index)?, fold) {
             return Some(index);
         }
-        rest = tail;
         index += 1;
     }
 }
 
 /// The `n`th word (from 0) of `list`, a run of words each followed by one space.
+#[inline(never)]
 pub fn nth_word(list: &[u8], n: usize) -> Option<&[u8]> {
-    let mut rest = list;
-    let mut left = n;
-    loop {
-        let (entry, tail) = split_once(rest, b' ');
-        let tail = tail?;
-        if left == 0 {
-            return Some(entry);
+    let (mut start, mut left) = (0, n);
+    for (at, &b) in list.iter().enumerate() {
+        if b == b' ' {
+            if left == 0 {
+                return list.get(start..at);
+            }
+            left -= 1;
+            start = at + 1;
         }
-        rest = tail;
-        left -= 1;
     }
+    None
 }
 
 #[cfg(test)]
