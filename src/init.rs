@@ -12,9 +12,6 @@ use bantam::text;
 use crate::sys::{self, Args, CStrArray, Errno, Pid};
 
 const PREFIX: &[u8] = b"bantam: ";
-/// `NAME VERSION - git.ID`: the form Docker parses from its init's `--version` for
-/// `docker info` (split on " - ", then "git." and one token without dots).
-const VERSION: &[u8] = b"bantam 0.1.0 - git.bantam010\n";
 const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...  |  bantam -P
 -g --group         BANTAM_GROUP=1     signal the child's process group
 -a --all           BANTAM_ALL=1       signal every process
@@ -42,7 +39,7 @@ pub fn main(args: Args) -> ! {
     }
     let program = match cfg.mode {
         Mode::Help => print_and_exit(HELP),
-        Mode::Version => print_and_exit(VERSION),
+        Mode::Version => print_and_exit(bantam::VERSION_LINE),
         Mode::Pause => None,
         Mode::Run { program } => Some(program),
     };

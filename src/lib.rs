@@ -14,3 +14,18 @@ pub mod path;
 pub mod signal;
 pub mod status;
 pub mod text;
+
+/// What `bantam --version` prints: `NAME VERSION - git.ID`, the form Docker parses from
+/// its init's `--version` for `docker info` (split on " - ", then "git." and one token
+/// without dots). The token is the version without its dots.
+pub const VERSION_LINE: &[u8] = b"bantam 0.1.0 - git.bantam010\n";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn version_line_follows_the_package_version() {
+        let v = env!("CARGO_PKG_VERSION");
+        let want = format!("bantam {v} - git.bantam{}\n", v.replace('.', ""));
+        assert_eq!(super::VERSION_LINE, want.as_bytes());
+    }
+}
