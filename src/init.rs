@@ -78,7 +78,7 @@ fn block_signals() -> SigSet {
 /// bantam gets them instead (prctl(2)).
 fn become_subreaper(cfg: &Config) {
     if let Err(e) = sys::prctl(sys::PR_SET_CHILD_SUBREAPER, 1) {
-        log(cfg, 1, b"warning: cannot become a subreaper: %E", &[], &[u64::from(e.0)]);
+        log(cfg, 1, b"warning: cannot become a subreaper: %E", &[u64::from(e.0)]);
     }
 }
 
@@ -93,7 +93,9 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
             // Also set the group from this side, so that a signal forwarded to the group
             // right away cannot find the child still in bantam's group.
             let _ = sys::setpgid(pid, pid);
-            log(cfg, 2, b"started %s as pid %d", &[name], &[pid as u64]);
+            if cfg.verbosity >= 2 {
+                say(b"started %s as pid %d", &[name], &[pid as u64]);
+            }
             pid
         }
     }
@@ -150,7 +152,7 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
         } else if let Some(child) = child {
             forward_signal(cfg, sig, child, pid1);
         } else if sig == SIGTERM || sig == SIGINT {
-            log(cfg, 2, b"pause: got %S", &[], &[u64::from(sig.number())]);
+            log(cfg, 2, b"pause: got %S", &[u64::from(sig.number())]);
             sys::exit_group(0);
         }
     }
@@ -175,7 +177,7 @@ fn reap_zombies(child: Option<Pid>, orphans: &mut u64) -> Option<WaitStatus> {
 /// Sends `sig`, after rewriting, to the configured target.
 fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
     let Some(out) = cfg.rewrite.apply(sig) else {
-        log(cfg, 3, b"dropping %S", &[], &[u64::from(sig.number())]);
+        log(cfg, 3, b"dropping %S", &[u64::from(sig.number())]);
         return;
     };
     // kill(-1) from a namespace init reaches every process of the namespace but itself;
@@ -186,7 +188,7 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
         Target::All if pid1 => -1,
         Target::Group | Target::All => -child,
     };
-    log(cfg, 3, b"forwarding %S to %d", &[], &[u64::from(out.number()), target as u64]);
+    log(cfg, 3, b"forwarding %S to %d", &[u64::from(out.number()), target as u64]);
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);
@@ -195,22 +197,22 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) {
 
 /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
 fn exit_with_child(cfg: &Config, status: WaitStatus, orphans: u64) -> ! {
-    match status.ending() {
-        Ending::Exited(code) => log(cfg, 2, b"child exited with %d", &[], &[u64::from(code)]),
-        Ending::Killed { signal, core_dumped } => {
-            let text: &[u8] =
-                if core_dumped { b"child killed by %S (core dumped)" } else { b"child killed by %S" };
-            log(cfg, 2, text, &[], &[u64::from(signal)]);
-        }
-    }
-    log(cfg, 2, b"reaped %d orphans", &[], &[orphans]);
+    const KILLED: &[u8] = b"child killed by %S (core dumped)";
+    let (template, n) = match status.ending() {
+        Ending::Exited(code) => (&b"child exited with %d"[..], code),
+        Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
+        // The same words without " (core dumped)".
+        Ending::Killed { signal, core_dumped: false } => (KILLED.get(..18).unwrap_or(KILLED), signal),
+    };
+    log(cfg, 2, template, &[u64::from(n)]);
+    log(cfg, 2, b"reaped %d orphans", &[orphans]);
     sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
-/// One diagnostic line (see [`say`]) if the verbosity allows `level`.
-fn log(cfg: &Config, level: u8, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+/// One diagnostic line (see [`say`]) without texts, if the verbosity allows `level`.
+fn log(cfg: &Config, level: u8, template: &[u8], numbers: &[u64]) {
     if cfg.verbosity >= level {
-        say(template, texts, numbers);
+        say(template, &[], numbers);
     }
 }
 
