@@ -74,7 +74,7 @@ fn block_signals() -> SigSet {
 /// bantam gets them instead (prctl(2)).
 fn become_subreaper(cfg: &Config) {
     if let Err(e) = sys::prctl(sys::PR_SET_CHILD_SUBREAPER, 1) {
-        log(cfg, 1, b"warning: cannot become a subreaper: %E", &[], &[u64::from(e.0)]);
+        log(cfg, 1, b"warning: cannot become a subreaper: %E", &[u64::from(e.0)]);
     }
 }
 
@@ -89,7 +89,9 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
             // Also set the group from this side, so that a signal forwarded to the group
             // right away cannot find the child still in bantam's group.
             let _ = sys::setpgid(pid, pid);
-            log(cfg, 2, b"started %s as pid %d", &[name], &[pid as u64]);
+            if cfg.verbosity >= 2 {
+                say(b"started %s as pid %d", &[name], &[pid as u64]);
+            }
             pid
         }
     }
@@ -177,7 +179,7 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
                 st.deadline.get_or_insert(sys::clock_gettime_monotonic().after_millis(cfg.grace_ms));
             }
         } else if sig == SIGTERM || sig == SIGINT {
-            log(cfg, 2, b"pause: got %S", &[], &[u64::from(sig.number())]);
+            log(cfg, 2, b"pause: got %S", &[u64::from(sig.number())]);
             sys::exit_group(0);
         }
     }
@@ -199,7 +201,7 @@ impl Supervisor<'_> {
     /// wait for it until the window ends (SPEC §5).
     fn start_drain(&mut self) {
         let target = self.drain_target();
-        log(self.cfg, 2, b"draining what is left", &[], &[]);
+        log(self.cfg, 2, b"draining", &[]);
         let _ = sys::kill(target, SIGTERM);
         let _ = sys::kill(target, SIGCONT);
         let window = if self.cfg.grace_ms > 0 { self.cfg.grace_ms } else { DEFAULT_DRAIN_MS };
@@ -214,18 +216,19 @@ impl Supervisor<'_> {
         if self.pid1 { -1 } else { -self.child.unwrap_or(0) }
     }
 
+    /// The grace window or the drain's ended: SIGKILL what is left of it.
     fn on_deadline(&mut self) {
         self.deadline = None;
+        let target = match (self.draining, self.child) {
+            (true, _) => self.drain_target(),
+            (false, Some(child)) => forward_target(self.cfg, child, self.pid1),
+            (false, None) => return,
+        };
+        log(self.cfg, 2, b"window over: SIGKILL", &[]);
+        let _ = sys::kill(target, SIGKILL);
         if let (true, Some(status)) = (self.draining, self.main_status) {
-            log(self.cfg, 2, b"drain window over: SIGKILL to what is left", &[], &[]);
-            let _ = sys::kill(self.drain_target(), SIGKILL);
             reap_zombies(self.child, &mut self.main_status, &mut self.orphans);
             exit_with_child(self.cfg, status, self.orphans);
-        }
-        if let Some(child) = self.child {
-            log(self.cfg, 2, b"grace window over: SIGKILL", &[], &[]);
-            let target = forward_target(self.cfg, child, self.pid1);
-            let _ = sys::kill(target, SIGKILL);
         }
     }
 }
@@ -259,11 +262,11 @@ fn forward_target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
 /// Sends `sig`, after rewriting, to the configured target; false if it was dropped.
 fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
     let Some(out) = cfg.rewrite.apply(sig) else {
-        log(cfg, 3, b"dropping %S", &[], &[u64::from(sig.number())]);
+        log(cfg, 3, b"dropping %S", &[u64::from(sig.number())]);
         return false;
     };
     let target = forward_target(cfg, child, pid1);
-    log(cfg, 3, b"forwarding %S to %d", &[], &[u64::from(out.number()), target as u64]);
+    log(cfg, 3, b"forwarding %S to %d", &[u64::from(out.number()), target as u64]);
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);
@@ -273,22 +276,22 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
 
 /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
 fn exit_with_child(cfg: &Config, status: WaitStatus, orphans: u64) -> ! {
-    match status.ending() {
-        Ending::Exited(code) => log(cfg, 2, b"child exited with %d", &[], &[u64::from(code)]),
-        Ending::Killed { signal, core_dumped } => {
-            let text: &[u8] =
-                if core_dumped { b"child killed by %S (core dumped)" } else { b"child killed by %S" };
-            log(cfg, 2, text, &[], &[u64::from(signal)]);
-        }
-    }
-    log(cfg, 2, b"reaped %d orphans", &[], &[orphans]);
+    const KILLED: &[u8] = b"child killed by %S (core dumped)";
+    let (template, n) = match status.ending() {
+        Ending::Exited(code) => (&b"child exited with %d"[..], code),
+        Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
+        // The same words without " (core dumped)".
+        Ending::Killed { signal, core_dumped: false } => (KILLED.get(..18).unwrap_or(KILLED), signal),
+    };
+    log(cfg, 2, template, &[u64::from(n)]);
+    log(cfg, 2, b"reaped %d orphans", &[orphans]);
     sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
-/// One diagnostic line (see [`say`]) if the verbosity allows `level`.
-fn log(cfg: &Config, level: u8, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+/// One diagnostic line (see [`say`]) without texts, if the verbosity allows `level`.
+fn log(cfg: &Config, level: u8, template: &[u8], numbers: &[u64]) {
     if cfg.verbosity >= level {
-        say(template, texts, numbers);
+        say(template, &[], numbers);
     }
 }
 

@@ -34,12 +34,14 @@ pub const MAX: u8 = 64;
 /// by threading libraries, so `RTMIN` means 34 for every user-facing tool.
 pub const RTMIN: u8 = 34;
 
-/// Names of signals 1..=31, in order, without the `SIG` prefix; then the aliases
-/// `IOT`, `POLL` and `CLD`, numbered by [`ALIAS_NUMBERS`]. Each name ends in a space.
+/// Names of signals 1..=31, in order, without the `SIG` prefix; then the aliases `IOT`,
+/// `POLL`, `CLD` and the real-time bases `RTMIN`, `RTMAX`, numbered by [`EXTRA_NUMBERS`].
+/// Each name ends in a space.
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
-STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS IOT POLL CLD ";
-const ALIAS_NUMBERS: [u8; 3] = [6, 29, 17];
-/// How many of [`NAMES`] are the names of signals 1..=31 (the rest are aliases).
+STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS \
+IOT POLL CLD RTMIN RTMAX ";
+const EXTRA_NUMBERS: [u8; 5] = [6, 29, 17, RTMIN, MAX];
+/// How many of [`NAMES`] are the names of signals 1..=31 (the rest are extras).
 const CLASSIC: usize = 31;
 
 impl Signal {
@@ -64,25 +66,23 @@ impl Signal {
             return Signal::new(n);
         }
         let name = strip_prefix(text, b"SIG", true).unwrap_or(text);
-        if let Some(rest) = strip_prefix(name, b"RTM", true) {
-            // RTMIN counts up (`RTMIN+n`), RTMAX down (`RTMAX-n`).
-            let (up, rest) = match strip_prefix(rest, b"IN", true) {
-                Some(rest) => (true, rest),
-                None => (false, strip_prefix(rest, b"AX", true)?),
-            };
-            let k = match rest.split_first() {
-                None => 0,
-                Some((&sign, n)) if sign == if up { b'+' } else { b'-' } => parse_number(n)?,
-                _ => return None,
-            };
-            // k has at most 9 digits, so neither side overflows; below 1 it wraps far
-            // above MAX and is refused.
-            return Signal::new(if up { RTMIN as u32 + k } else { (MAX as u32).wrapping_sub(k) });
-        }
-        let index = word_index(NAMES, name, true)?;
-        match index.checked_sub(CLASSIC) {
-            None => Signal::new(index as u32 + 1),
-            Some(alias) => Signal::new(u32::from(*ALIAS_NUMBERS.get(alias)?)),
+        // A name, then an offset only for the real-time bases: RTMIN counts up
+        // (`RTMIN+n`), RTMAX down (`RTMAX-n`).
+        let sign = name.iter().position(|&b| b == b'+' || b == b'-').unwrap_or(name.len());
+        let (base, offset) = name.split_at_checked(sign)?;
+        let index = word_index(NAMES, base, true)?;
+        let n = match index.checked_sub(CLASSIC) {
+            None => index as u32 + 1,
+            Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra)?),
+        };
+        let Some((&sign, k)) = offset.split_first() else { return Signal::new(n) };
+        // k has at most 9 digits, so neither side overflows; below 1 it wraps far above
+        // MAX and is refused.
+        let k = parse_number(k)?;
+        match (n as u8, sign) {
+            (RTMIN, b'+') => Signal::new(n + k),
+            (MAX, b'-') => Signal::new(n.wrapping_sub(k)),
+            _ => None,
         }
     }
 
@@ -234,6 +234,10 @@ mod tests {
             b"RTMAX+1",
             b"RTMAX-65",
             b"RTMIN+",
+            b"TERM+1",
+            b"IOT-1",
+            b"RTMIN+1+1",
+            b"-RTMIN",
             b"99999999999999",
             b" 15",
             b"15 ",
