@@ -14,16 +14,16 @@ const PREFIX: &[u8] = b"bantam: ";
 const VERSION: &[u8] = concat!("bantam ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...   or   bantam -P
 Runs PROGRAM, forwards signals to it, reaps zombies, exits with its status.
--g --group          signal the child's process group BANTAM_GROUP=1
--a --all            signal every process            BANTAM_ALL=1
--s --subreaper      (automatic when not PID 1)      BANTAM_SUBREAPER=1
--p --pdeathsig SIG  get SIG when the parent dies    BANTAM_PDEATHSIG=SIG
--r --rewrite F:T    forward signal F as T (0: drop) BANTAM_REWRITE=F:T,...
--e --remap-exit N   exit 0 when the child exits N   BANTAM_REMAP_EXIT=N,...
--t --grace TIME     SIGKILL TIME after a stop signal BANTAM_GRACE=TIME
--d --drain          stop the rest when PROGRAM ends BANTAM_DRAIN=1
--P --pause          no PROGRAM; exit 0 on INT/TERM
--v --verbose (repeatable), -q --quiet               BANTAM_VERBOSITY=0..3
+-g --group         signal its process group     BANTAM_GROUP=1
+-a --all           signal every process         BANTAM_ALL=1
+-s --subreaper     (automatic if not PID 1)     BANTAM_SUBREAPER=1
+-p --pdeathsig SIG get SIG when the parent dies BANTAM_PDEATHSIG=SIG
+-r --rewrite F:T   forward F as T (T=0: drop)   BANTAM_REWRITE=F:T,...
+-e --remap-exit N  exit 0 if the child exits N  BANTAM_REMAP_EXIT=N,...
+-t --grace TIME    TIME to stop, then SIGKILL   BANTAM_GRACE=TIME
+-d --drain         stop the rest when it ends   BANTAM_DRAIN=1
+-v --verbose (repeat), -q --quiet               BANTAM_VERBOSITY=0..3
+-P --pause         no PROGRAM; exit 0 on INT/TERM
 -V --version, -h --help
 SIG: TERM, SIGTERM, 15, RTMIN+2. TIME: 500ms, 10s, 2m. Exit: the child's,
 128+SIG, 127 not found, 126 cannot exec, 2 usage, 1 fatal.
@@ -231,9 +231,8 @@ fn print_and_exit(text: &[u8]) -> ! {
 }
 
 fn exit_usage(err: UsageError) -> ! {
-    let template: &[u8] =
-        if err.arg.is_empty() { b"%s (see bantam --help)" } else { b"%s: %s (see bantam --help)" };
-    say(template, &[err.what, err.arg], &[]);
+    let colon: &[u8] = if err.arg.is_empty() { b"" } else { b": " };
+    say(b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
     sys::exit_group(EXIT_USAGE)
 }
 
