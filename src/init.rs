@@ -310,9 +310,8 @@ fn print_and_exit(text: &[u8]) -> ! {
 }
 
 fn exit_usage(err: UsageError) -> ! {
-    let template: &[u8] =
-        if err.arg.is_empty() { b"%s (see bantam --help)" } else { b"%s: %s (see bantam --help)" };
-    say(template, &[err.what, err.arg], &[]);
+    let colon: &[u8] = if err.arg.is_empty() { b"" } else { b": " };
+    say(b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
     sys::exit_group(EXIT_USAGE)
 }
 

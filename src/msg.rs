@@ -36,21 +36,13 @@ impl Line {
         self
     }
 
+    /// Appends `n` in decimal: the leading digits first, by recursion (20 levels at most),
+    /// which is smaller than filling a digit buffer backwards.
     pub fn push_number(&mut self, n: u64) -> &mut Line {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut rest = n;
-        loop {
-            at -= 1;
-            if let Some(d) = digits.get_mut(at) {
-                *d = b'0' + (rest % 10) as u8;
-            }
-            rest /= 10;
-            if rest == 0 || at == 0 {
-                break;
-            }
+        if n >= 10 {
+            self.push_number(n / 10);
         }
-        self.push(digits.get(at..).unwrap_or_default())
+        self.push(&[b'0' + (n % 10) as u8])
     }
 
     /// The line so far, with the newline added (the last byte is kept free for it).
