@@ -56,7 +56,13 @@ pub fn main(args: Args) -> ! {
     // An inherited SIGCHLD set to SIG_IGN would make the kernel reap children by itself,
     // and the child's exit status would be lost; the child gets the setting back.
     let sigchld_ignored = sys::rt_sigaction(SIGCHLD, sys::Disposition::Default).unwrap_or(false);
-    let child = program.map(|index| spawn_child(&cfg, args, index, inherited, sigchld_ignored));
+    // A match rather than Option::map: the closure would be compiled as a function of its
+    // own that gets its five captures through memory.
+    #[allow(clippy::manual_map)]
+    let child = match program {
+        Some(index) => Some(spawn_child(&cfg, args, index, inherited, sigchld_ignored)),
+        None => None,
+    };
     supervise(&cfg, child, pid1)
 }
 
