@@ -272,7 +272,9 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
         return false;
     };
     let target = forward_target(cfg, child, pid1);
-    log(cfg, 3, b"forwarding %S to %d", &[u64::from(out.number()), target as u64]);
+    // A negative target is a process group (-1: all); print it with its sign.
+    let template: &[u8] = if target < 0 { b"forwarding %S to -%d" } else { b"forwarding %S to %d" };
+    log(cfg, 3, template, &[u64::from(out.number()), u64::from(target.unsigned_abs())]);
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);

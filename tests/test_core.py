@@ -43,6 +43,16 @@ def test_verbose_reports_start_exit_and_core(bantam):
     assert "bantam: child exited with 5\n" in r.stderr
 
 
+def test_debug_verbosity_reports_each_forwarded_signal(bantam, child):
+    p = bantam.start("-vvv", "-g", *child, "signals", 1)
+    p.expect_line("ready")
+    p.signal_init(signal.SIGUSR1)
+    p.expect_line("10")
+    code, _, err = p.finish()
+    assert code == 0
+    assert "bantam: forwarding SIGUSR1 to -" in err  # the child's process group, with its sign
+
+
 def test_quiet_by_default_on_success(bantam):
     r = bantam.run("true")
     assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
