@@ -1,10 +1,56 @@
-//! The native command line (SPEC §3): options, their `BANTAM_*` environment twins, and
-//! the [`Config`] they produce. Parsed in place from argv and envp, allocation-free.
+//! The command line (SPEC §2, §3): the personality chosen by argv[0], options, their
+//! environment twins, and the [`Config`] they produce. Parsed in place from argv and envp,
+//! allocation-free.
 
 use crate::duration::parse_millis;
-use crate::signal::{Rewrite, Signal, parse_number};
+use crate::signal::{Rewrite, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
 use crate::status::ExitRemap;
-use crate::text::{find, split_once, strip_prefix, word_index};
+use crate::text::{eq, find, split_once, strip_prefix, word_index};
+
+/// The tool bantam stands in for, chosen by the basename of argv[0] (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Personality {
+    Native,
+    /// tini 0.19 (also `docker-init`, `tini-static`).
+    Tini,
+    /// dumb-init 1.2.5.
+    DumbInit,
+    /// catatonit 0.2 (also `podman-init`).
+    Catatonit,
+    /// Kubernetes' pause.
+    Pause,
+}
+
+impl Personality {
+    /// The personality named by `argv0`'s basename; any other name is bantam's own.
+    pub fn of(argv0: &[u8]) -> Personality {
+        let mut base = argv0;
+        while let (_, Some(rest)) = split_once(base, b'/') {
+            base = rest;
+        }
+        match word_index(b"tini docker-init tini-static dumb-init catatonit podman-init pause ", base, false)
+        {
+            Some(0..=2) => Personality::Tini,
+            Some(3) => Personality::DumbInit,
+            Some(4 | 5) => Personality::Catatonit,
+            Some(6) => Personality::Pause,
+            _ => Personality::Native,
+        }
+    }
+
+    /// The short option letters this personality accepts, by [`Opt`] index; 0 where it has
+    /// no such option. Long names follow the same table: a personality accepts the long
+    /// name of every option it has.
+    pub fn short_names(self) -> &'static [u8] {
+        let at = (self as usize).min(3) * 16;
+        SHORT_NAMES.get(at..at + 16).unwrap_or_default()
+    }
+
+    /// The code of a usage error: the peers' 1, bantam's own 2.
+    pub fn usage_exit(self) -> u8 {
+        if self == Personality::Native { 2 } else { 1 }
+    }
+}
 
 /// What bantam was asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +63,8 @@ pub enum Mode {
     Pause,
     Help,
     Version,
+    /// tini `-l`, catatonit `-L`: print the license and exit 0.
+    License,
 }
 
 /// Who receives forwarded signals.
@@ -31,6 +79,7 @@ pub enum Target {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
+    pub personality: Personality,
     pub mode: Mode,
     pub target: Target,
     pub pdeathsig: Option<Signal>,
@@ -41,11 +90,16 @@ pub struct Config {
     pub drain: bool,
     /// 0 silent, 1 errors and warnings, 2 info, 3 debug.
     pub verbosity: u8,
+    /// tini `-w`: a warning for every zombie reaped that is not the child.
+    pub warn_reap: bool,
+    /// dumb-init `-c`: no new session for the child, signals to the child alone.
+    pub single_child: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
+            personality: Personality::Native,
             mode: Mode::Pause,
             target: Target::Child,
             pdeathsig: None,
@@ -54,7 +108,22 @@ impl Default for Config {
             grace_ms: 0,
             drain: false,
             verbosity: 1,
+            warn_reap: false,
+            single_child: false,
         }
+    }
+}
+
+impl Config {
+    /// dumb-init's default mode: the child leads a new session with the terminal.
+    pub fn setsid(&self) -> bool {
+        self.personality == Personality::DumbInit && !self.single_child
+    }
+
+    /// The signals bantam blocks and collects: dumb-init forwards every signal, even the
+    /// fault signals when they come from kill; the others leave those to the kernel.
+    pub fn collected(&self) -> SigSet {
+        if self.personality == Personality::DumbInit { SigSet::FULL } else { SigSet::all_but_faults() }
     }
 }
 
@@ -65,8 +134,9 @@ pub struct UsageError<'a> {
     pub arg: &'a [u8],
 }
 
-/// An option, by its place in [`LONG_NAMES`] and [`SHORT_NAMES`]; the first nine are
-/// also the places of their twins in [`ENV_NAMES`]. Options that take a value are 3..=6.
+/// An option, by its place in [`LONG_NAMES`] and in each personality's row of
+/// [`SHORT_NAMES`]; the first nine are also the places of their twins in [`ENV_NAMES`].
+/// Options that take a value are 3..=6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Opt(u8);
 
@@ -83,18 +153,30 @@ impl Opt {
     const QUIET: Opt = Opt(10);
     const VERSION: Opt = Opt(11);
     const HELP: Opt = Opt(12);
+    const WARN: Opt = Opt(13);
+    const LICENSE: Opt = Opt(14);
+    const SINGLE_CHILD: Opt = Opt(15);
 
     fn takes_value(self) -> bool {
         matches!(self.0, 3..=6)
     }
 }
 
-// Word lists rather than tables of slices: 13 options cost 13 bytes of pointers less each.
+// Word lists rather than tables of slices: 16 options cost 16 bytes of pointers less each.
 const LONG_NAMES: &[u8] =
-    b"group all subreaper pdeathsig rewrite remap-exit grace drain verbose pause quiet version help ";
-const SHORT_NAMES: &[u8] = b"gaspretdvPqVh";
+    b"group all subreaper pdeathsig rewrite remap-exit grace drain verbose pause quiet \
+version help warn license single-child ";
+/// One row of 16 per personality (native, tini, dumb-init, catatonit), 0 where it lacks the
+/// option. tini's `-V` stands for its `--version`.
+const SHORT_NAMES: &[u8; 64] = b"gaspretdvPqVh\0\0\0\
+g\0sp\0e\0\0v\0\0Vhwl\0\
+\0\0\0\0r\0\0\0v\0\0Vh\0\0c\
+g\0\0\0\0\0\0\0\0P\0Vh\0L\0";
 /// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
 const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
+
+/// The peers' variables: tini's by name, dumb-init's by whole entry (name and value).
+const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID=0 DUMB_INIT_DEBUG=1 ";
 
 const UNKNOWN_OPTION: &[u8] = b"unknown option";
 const MISSING_VALUE: &[u8] = b"option needs a value";
@@ -108,14 +190,16 @@ struct Flags<'a> {
     culprit: &'a [u8],
 }
 
-/// Parses argv (with `argv[0]`) and the environment into `cfg`, which starts as
-/// [`Config::default`]. Options stop at the first non-option or at `--`; a flag beats its
-/// environment twin.
+/// Parses argv (with `argv[0]`, which names the personality) and the environment into
+/// `cfg`, which starts as [`Config::default`]. Options stop at the first non-option or at
+/// `--`; a flag beats its environment twin.
 pub fn parse<'a>(
     cfg: &mut Config,
     argv: impl Iterator<Item = &'a [u8]>,
     env: impl Iterator<Item = &'a [u8]>,
 ) -> Result<(), UsageError<'a>> {
+    let mut argv = argv;
+    cfg.personality = Personality::of(argv.next().unwrap_or_default());
     apply_env(cfg, env).map_err(|entry| UsageError { what: b"bad value in the environment", arg: entry })?;
     let mut flags = Flags { verbosity: None, pause: false, culprit: b"" };
     // The helpers return only the error text (two registers rather than a struct in
@@ -142,8 +226,18 @@ fn parse_args<'a>(
     flags: &mut Flags<'a>,
     argv: impl Iterator<Item = &'a [u8]>,
 ) -> Result<(), &'static [u8]> {
-    let mut args = Cursor { iter: argv, next_index: 0 };
-    args.next(); // argv[0]
+    let mut args = Cursor { iter: argv, next_index: 1 };
+    if cfg.personality == Personality::Pause {
+        // pause takes no program and no options but `-v`, in any place and any case.
+        cfg.mode = Mode::Pause;
+        while let Some(arg) = args.next() {
+            if eq(arg, b"-V", true) {
+                cfg.mode = Mode::Version;
+            }
+        }
+        return Ok(());
+    }
+    let shorts = cfg.personality.short_names();
     // The rest of a cluster of short options (`-gv`) still to apply. One that takes a
     // value ends the cluster and takes the rest of it, or the next argument (`-pTERM`,
     // `-p TERM`).
@@ -151,7 +245,7 @@ fn parse_args<'a>(
     let program = loop {
         // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
         let (opt, inline) = if let Some((&c, tail)) = cluster.split_first() {
-            let opt = Opt(find(SHORT_NAMES, c).ok_or(UNKNOWN_OPTION)? as u8);
+            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)? as u8);
             let takes_value = opt.takes_value();
             cluster = if takes_value { b"" } else { tail };
             (opt, Some(tail).filter(|tail| takes_value && !tail.is_empty()))
@@ -165,7 +259,8 @@ fn parse_args<'a>(
                     break args.next().map(|_| index);
                 }
                 let (name, inline) = split_once(long, b'=');
-                (Opt(word_index(LONG_NAMES, name, false).ok_or(UNKNOWN_OPTION)? as u8), inline)
+                let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i) != Some(&0));
+                (Opt(index.ok_or(UNKNOWN_OPTION)? as u8), inline)
             } else if let Some(rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
                 cluster = rest;
                 continue;
@@ -185,11 +280,17 @@ fn parse_args<'a>(
             flags.culprit = value;
         }
         match opt {
+            // dumb-init has one verbose level: debug.
+            Opt::VERBOSE if cfg.personality == Personality::DumbInit => flags.verbosity = Some(3),
             Opt::VERBOSE => flags.verbosity = Some(flags.verbosity.unwrap_or(1).saturating_add(1).min(3)),
             Opt::QUIET => flags.verbosity = Some(0),
             Opt::PAUSE => flags.pause = true,
-            Opt::HELP | Opt::VERSION => {
-                cfg.mode = if opt == Opt::HELP { Mode::Help } else { Mode::Version };
+            Opt::HELP | Opt::VERSION | Opt::LICENSE => {
+                cfg.mode = match opt {
+                    Opt::HELP => Mode::Help,
+                    Opt::VERSION => Mode::Version,
+                    _ => Mode::License,
+                };
                 return Ok(());
             }
             _ => apply(cfg, opt, value)?,
@@ -200,12 +301,34 @@ fn parse_args<'a>(
     }
     flags.culprit = b"";
     cfg.mode = match (flags.pause, program) {
+        // catatonit -P ignores a program.
         (true, None) => Mode::Pause,
+        (true, Some(_)) if cfg.personality == Personality::Catatonit => Mode::Pause,
         (true, Some(_)) => return Err(b"--pause takes no program"),
         (false, Some(program)) => Mode::Run { program },
         (false, None) => return Err(b"no program to run"),
     };
+    settle_personality(cfg);
     Ok(())
+}
+
+/// The peers' fixed signal handling, after the user's options (which it does not undo).
+fn settle_personality(cfg: &mut Config) {
+    if cfg.personality == Personality::Tini {
+        // tini sets SIGTTIN and SIGTTOU to SIG_IGN in the init: never forwarded.
+        cfg.rewrite.set(SIGTTIN, None);
+        cfg.rewrite.set(SIGTTOU, None);
+    }
+    if cfg.setsid() {
+        // dumb-init: the child's whole session, and job control stops the group (the init
+        // then stops itself) unless the user rewrote those signals.
+        cfg.target = Target::Group;
+        for sig in [SIGTSTP, SIGTTIN, SIGTTOU] {
+            if cfg.rewrite.apply(sig) == Some(sig) {
+                cfg.rewrite.set(sig, Some(SIGSTOP));
+            }
+        }
+    }
 }
 
 /// Sets what `opt` controls; shared by flags and environment twins. An error says what is
@@ -215,6 +338,8 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
         Opt::GROUP => cfg.target = Target::Group,
         Opt::ALL => cfg.target = Target::All,
         Opt::DRAIN => cfg.drain = true,
+        Opt::WARN => cfg.warn_reap = true,
+        Opt::SINGLE_CHILD => cfg.single_child = true,
         Opt::PDEATHSIG => cfg.pdeathsig = Some(Signal::parse(value).ok_or(&b"bad signal"[..])?),
         Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(&b"bad duration"[..])?,
         Opt::REWRITE => {
@@ -233,6 +358,18 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
 fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Result<(), &'a [u8]> {
     for entry in env {
         let (name, Some(value)) = split_once(entry, b'=') else { continue };
+        // The peer's own variables (each personality's, in the same order as
+        // PEER_ENV_NAMES). tini's take effect by their presence, even empty.
+        let peer =
+            word_index(PEER_ENV_NAMES, name, false).or_else(|| word_index(PEER_ENV_NAMES, entry, false));
+        match (cfg.personality, peer) {
+            (Personality::Tini, Some(0)) => cfg.target = Target::Group,
+            // atoi, as tini reads it: anything that is not a number is 0.
+            (Personality::Tini, Some(1)) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
+            (Personality::DumbInit, Some(2)) => cfg.single_child = true,
+            (Personality::DumbInit, Some(3)) => cfg.verbosity = 3,
+            _ => {}
+        }
         let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
         else {
             continue;
@@ -279,8 +416,11 @@ mod tests {
     use crate::signal::{SIGHUP, SIGKILL, SIGQUIT, SIGTERM, SIGUSR1};
 
     fn run(args: &[&str], env: &[&str]) -> Result<Config, (String, String)> {
-        let argv: Vec<&[u8]> =
-            std::iter::once("bantam").chain(args.iter().copied()).map(str::as_bytes).collect();
+        run_as("bantam", args, env)
+    }
+
+    fn run_as(name: &str, args: &[&str], env: &[&str]) -> Result<Config, (String, String)> {
+        let argv: Vec<&[u8]> = std::iter::once(name).chain(args.iter().copied()).map(str::as_bytes).collect();
         let envp: Vec<&[u8]> = env.iter().map(|e| e.as_bytes()).collect();
         let mut cfg = Config::default();
         parse(&mut cfg, argv.iter().copied(), envp.iter().copied()).map(|()| cfg).map_err(|e| {
@@ -311,13 +451,16 @@ mod tests {
             (b'q', "quiet", None, Opt::QUIET),
             (b'V', "version", None, Opt::VERSION),
             (b'h', "help", None, Opt::HELP),
+            (0, "warn", None, Opt::WARN),
+            (0, "license", None, Opt::LICENSE),
+            (0, "single-child", None, Opt::SINGLE_CHILD),
         ];
-        assert_eq!(SHORT_NAMES.len(), expected.len());
+        assert_eq!(Personality::Native.short_names().len(), expected.len());
         assert_eq!(crate::text::nth_word(LONG_NAMES, expected.len()), None);
         assert_eq!(crate::text::nth_word(ENV_NAMES, 9), None);
         for (i, (short, long, env, opt)) in expected.into_iter().enumerate() {
             assert_eq!(usize::from(opt.0), i);
-            assert_eq!(SHORT_NAMES.get(i), Some(&short));
+            assert_eq!(Personality::Native.short_names().get(i), Some(&short));
             assert_eq!(crate::text::nth_word(LONG_NAMES, i), Some(long.as_bytes()));
             if let Some(env) = env {
                 assert_eq!(crate::text::nth_word(ENV_NAMES, i), Some(env.as_bytes()));
@@ -483,6 +626,127 @@ mod tests {
         let cfg =
             run(&["x"], &["", "=", "BANTAM_GROUP", "NOEQUALS", "BANTAM_GROUPX=1", "bantam_group=1"]).unwrap();
         assert_eq!(cfg, run(&["x"], &[]).unwrap());
+    }
+
+    #[test]
+    fn personality_is_the_basename_of_argv0() {
+        use Personality::*;
+        for (name, p) in [
+            ("tini", Tini),
+            ("/sbin/docker-init", Tini),
+            ("./tini-static", Tini),
+            ("/usr/bin/dumb-init", DumbInit),
+            ("catatonit", Catatonit),
+            ("/run/podman-init", Catatonit),
+            ("/pause", Pause),
+            ("bantam", Native),
+            ("init", Native),
+            ("", Native),
+            ("/", Native),
+            ("tini/", Native),
+            ("TINI", Native),
+            ("xtini", Native),
+        ] {
+            assert_eq!(Personality::of(name.as_bytes()), p, "{name}");
+            assert_eq!(run_as(name, &["-h"], &[]).map(|c| c.personality), Ok(p), "{name}");
+        }
+    }
+
+    #[test]
+    fn tini_options_and_environment() {
+        let cfg = run_as(
+            "tini",
+            &["-s", "-g", "-w", "-vv", "-p", "SIGKILL", "-e", "3", "-e", "4", "--", "ls"],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(cfg.mode, Mode::Run { program: 12 });
+        assert_eq!((cfg.target, cfg.verbosity, cfg.warn_reap), (Target::Group, 3, true));
+        assert_eq!(cfg.pdeathsig, Some(SIGKILL));
+        assert_eq!((cfg.remap.apply(3), cfg.remap.apply(4), cfg.remap.apply(5)), (0, 0, 5));
+        // The init ignores SIGTTIN and SIGTTOU; everything else goes through.
+        assert_eq!(cfg.rewrite.apply(SIGTTIN), None);
+        assert_eq!(cfg.rewrite.apply(SIGTTOU), None);
+        assert_eq!(cfg.rewrite.apply(SIGTSTP), Some(SIGTSTP));
+        assert_eq!(run_as("tini", &["ls"], &[]).unwrap().target, Target::Child);
+        // Presence is enough, even empty.
+        assert_eq!(run_as("tini", &["ls"], &["TINI_KILL_PROCESS_GROUP="]).unwrap().target, Target::Group);
+        assert_eq!(
+            run_as("tini", &["ls"], &["TINI_SUBREAPER="]).unwrap(),
+            run_as("tini", &["ls"], &[]).unwrap()
+        );
+        assert_eq!(run_as("tini", &["ls"], &["TINI_VERBOSITY=3"]).unwrap().verbosity, 3);
+        assert_eq!(run_as("tini", &["ls"], &["TINI_VERBOSITY=x"]).unwrap().verbosity, 0);
+        // Other personalities do not read tini's variables.
+        assert_eq!(run_as("bantam", &["ls"], &["TINI_KILL_PROCESS_GROUP=1"]).unwrap().target, Target::Child);
+        assert_eq!(run_as("tini", &["--version"], &[]).unwrap().mode, Mode::Version);
+        assert_eq!(run_as("tini", &["-l"], &[]).unwrap().mode, Mode::License);
+        assert_eq!(run_as("tini", &["-h"], &[]).unwrap().mode, Mode::Help);
+        // Options stop at the program (tini's getopt would permute: a documented difference).
+        assert_eq!(run_as("tini", &["ls", "-l"], &[]).unwrap().mode, Mode::Run { program: 1 });
+        for bad in [
+            &["-a", "ls"][..],
+            &["-t", "1s", "ls"],
+            &["-r", "1:2", "ls"],
+            &["-d", "ls"],
+            &[],
+            &["-e", "256", "x"],
+        ] {
+            assert!(run_as("tini", bad, &[]).is_err(), "{bad:?}");
+        }
+        assert_eq!(Personality::Tini.usage_exit(), 1);
+    }
+
+    #[test]
+    fn dumb_init_options_and_environment() {
+        let cfg = run_as("dumb-init", &["ls", "-c"], &[]).unwrap();
+        assert!(cfg.setsid());
+        assert_eq!(cfg.target, Target::Group);
+        assert_eq!(cfg.collected(), SigSet::FULL);
+        // Job control stops the child's group, unless rewritten by the user.
+        for sig in [SIGTSTP, SIGTTIN, SIGTTOU] {
+            assert_eq!(cfg.rewrite.apply(sig), Some(SIGSTOP));
+        }
+        let cfg = run_as("dumb-init", &["-r", "20:10", "--rewrite=15:0", "ls"], &[]).unwrap();
+        assert_eq!(cfg.rewrite.apply(SIGTSTP), Some(SIGUSR1));
+        assert_eq!(cfg.rewrite.apply(SIGTERM), None);
+        assert_eq!(cfg.rewrite.apply(SIGTTIN), Some(SIGSTOP));
+        for single in [
+            run_as("dumb-init", &["-c", "ls"], &[]),
+            run_as("dumb-init", &["--single-child", "ls"], &[]),
+            run_as("dumb-init", &["ls"], &["DUMB_INIT_SETSID=0"]),
+        ] {
+            let cfg = single.unwrap();
+            assert!(!cfg.setsid());
+            assert_eq!(cfg.target, Target::Child);
+            assert_eq!(cfg.rewrite.apply(SIGTSTP), Some(SIGTSTP));
+        }
+        assert!(run_as("dumb-init", &["ls"], &["DUMB_INIT_SETSID=1"]).unwrap().setsid());
+        assert_eq!(run_as("dumb-init", &["-v", "ls"], &[]).unwrap().verbosity, 3);
+        assert_eq!(run_as("dumb-init", &["ls"], &["DUMB_INIT_DEBUG=1"]).unwrap().verbosity, 3);
+        assert_eq!(run_as("dumb-init", &["ls"], &["DUMB_INIT_DEBUG=0"]).unwrap().verbosity, 1);
+        assert_eq!(run_as("dumb-init", &["-V"], &[]).unwrap().mode, Mode::Version);
+        assert_eq!(run_as("dumb-init", &["--help"], &[]).unwrap().mode, Mode::Help);
+        for bad in [&["-g", "ls"][..], &["-r", "15", "ls"], &["--group", "ls"], &[]] {
+            assert!(run_as("dumb-init", bad, &[]).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn catatonit_and_pause() {
+        let cfg = run_as("podman-init", &["--", "ls"], &[]).unwrap();
+        assert_eq!((cfg.mode, cfg.target), (Mode::Run { program: 2 }, Target::Child));
+        assert_eq!(run_as("catatonit", &["-g", "ls"], &[]).unwrap().target, Target::Group);
+        assert_eq!(run_as("catatonit", &["-P"], &[]).unwrap().mode, Mode::Pause);
+        assert_eq!(run_as("catatonit", &["-P", "ls"], &[]).unwrap().mode, Mode::Pause);
+        assert_eq!(run_as("catatonit", &["-L"], &[]).unwrap().mode, Mode::License);
+        assert_eq!(run_as("catatonit", &["-V"], &[]).unwrap().mode, Mode::Version);
+        assert!(run_as("catatonit", &["-s", "ls"], &[]).is_err());
+        assert!(run_as("catatonit", &[], &[]).is_err());
+        assert_eq!(run_as("pause", &[], &[]).unwrap().mode, Mode::Pause);
+        assert_eq!(run_as("pause", &["x", "--whatever"], &[]).unwrap().mode, Mode::Pause);
+        assert_eq!(run_as("pause", &["x", "-v"], &[]).unwrap().mode, Mode::Version);
+        assert_eq!(run_as("pause", &["-V"], &[]).unwrap().mode, Mode::Version);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! The init itself: block signals, start the child, then collect signals forever,
 //! forwarding them and reaping zombies until the main child is gone.
 
-use bantam::cli::{self, Config, Mode, Target, UsageError};
+use bantam::cli::{self, Config, Mode, Personality, Target, UsageError};
 use bantam::deadline::{DEFAULT_DRAIN_MS, Instant, is_termination};
 use bantam::msg::{self, Line};
 use bantam::path::Candidates;
-use bantam::signal::{SIGCHLD, SIGCONT, SIGINT, SIGKILL, SIGTERM, SigSet, Signal};
+use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
 use bantam::text;
 
@@ -27,7 +27,6 @@ const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...  |  bantam
 
 /// Exit codes of bantam's own failures (SPEC §4.6, §4.9).
 const EXIT_FATAL: u8 = 1;
-const EXIT_USAGE: u8 = 2;
 const EXIT_CANNOT_EXEC: u8 = 126;
 const EXIT_NOT_FOUND: u8 = 127;
 
@@ -35,13 +34,14 @@ pub fn main(args: Args) -> ! {
     let inherited = block_signals();
     let mut cfg = Config::default();
     if let Err(err) = cli::parse(&mut cfg, args.argv.iter(), args.envp.iter()) {
-        exit_usage(err);
+        exit_usage(&cfg, err);
     }
+    // dumb-init collects the fault signals too, when they are sent with kill.
+    let _ = sys::rt_sigprocmask_block(cfg.collected());
     let program = match cfg.mode {
-        Mode::Help => print_and_exit(HELP),
-        Mode::Version => print_and_exit(bantam::VERSION_LINE),
         Mode::Pause => None,
         Mode::Run { program } => Some(program),
+        _ => print_and_exit(&cfg, args),
     };
     let pid1 = sys::getpid() == 1;
     if !pid1 {
@@ -56,6 +56,9 @@ pub fn main(args: Args) -> ! {
     // An inherited SIGCHLD set to SIG_IGN would make the kernel reap children by itself,
     // and the child's exit status would be lost; the child gets the setting back.
     let sigchld_ignored = sys::rt_sigaction(SIGCHLD, sys::Disposition::Default).unwrap_or(false);
+    if cfg.setsid() {
+        give_up_terminal();
+    }
     // A match rather than Option::map: the closure would be compiled as a function of its
     // own that gets its five captures through memory.
     #[allow(clippy::manual_map)]
@@ -84,17 +87,36 @@ fn become_subreaper(cfg: &Config) {
     }
 }
 
+/// dumb-init: the init lets go of its controlling terminal so that the child's new session
+/// can take it. As a session leader, that makes the kernel send SIGHUP and SIGCONT to the
+/// terminal's foreground group, which may include bantam: those are already pending here
+/// (blocked) and are consumed, not forwarded (dumb-init #136). dumb-init instead ignores
+/// the next SIGHUP/SIGCONT, which loses a real one when the hand-off sent none.
+fn give_up_terminal() {
+    if sys::ioctl_tty(0, sys::TIOCNOTTY).is_ok() {
+        let hand_off = SigSet::EMPTY.with(SIGHUP).with(SIGCONT);
+        while sys::rt_sigtimedwait(hand_off, Some(&Instant::default())).is_ok() {}
+    }
+}
+
 /// Starts the program in a child process and returns its pid.
 fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchld_ignored: bool) -> Pid {
     let argv = args.argv.skip(index);
     let name = argv.iter().next().unwrap_or_default();
     match sys::clone_fork() {
         Err(e) => fatal(b"clone", e),
-        Ok(0) => exec_child(name, argv, args.envp, inherited, sigchld_ignored),
+        Ok(0) => exec_child(cfg, name, argv, args.envp, inherited, sigchld_ignored),
         Ok(pid) => {
-            // Also set the group from this side, so that a signal forwarded to the group
-            // right away cannot find the child still in bantam's group.
-            let _ = sys::setpgid(pid, pid);
+            if cfg.personality == Personality::DumbInit {
+                // As dumb-init: the init leaves the caller's directory (so it holds no
+                // mount busy); the child started there. The child makes its own session,
+                // which it could not if this side made it a group leader first.
+                let _ = sys::chdir_root();
+            } else {
+                // Also set the group from this side, so that a signal forwarded to the
+                // group right away cannot find the child still in bantam's group.
+                let _ = sys::setpgid(pid, pid);
+            }
             if cfg.verbosity >= 2 {
                 say(b"started %s as pid %d", &[name], &[pid as u64]);
             }
@@ -104,19 +126,38 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
 }
 
 /// In the child: own process group, the terminal's foreground, the caller's signal state,
-/// then the program. Only returns by exiting 127 or 126.
-fn exec_child(name: &[u8], argv: CStrArray, envp: CStrArray, inherited: SigSet, sigchld_ignored: bool) -> ! {
-    let _ = sys::setpgid(0, 0);
-    // Every signal is still blocked here, so taking the foreground from a background
-    // group cannot stop us with SIGTTOU. ENOTTY (no terminal) is the common case.
-    let _ = sys::tcsetpgrp(0, sys::getpid());
+/// then the program. Only returns by exiting 127 or 126 (dumb-init: 2).
+fn exec_child(
+    cfg: &Config,
+    name: &[u8],
+    argv: CStrArray,
+    envp: CStrArray,
+    inherited: SigSet,
+    sigchld_ignored: bool,
+) -> ! {
+    let dumb = cfg.personality == Personality::DumbInit;
+    if cfg.setsid() {
+        // dumb-init: a session of its own, with stdin's terminal as controlling tty.
+        let _ = sys::setsid();
+        let _ = sys::ioctl_tty(0, sys::TIOCSCTTY);
+    } else if !dumb {
+        let _ = sys::setpgid(0, 0);
+        // Every signal is still blocked here, so taking the foreground from a background
+        // group cannot stop us with SIGTTOU. ENOTTY (no terminal) is the common case.
+        let _ = sys::tcsetpgrp(0, sys::getpid());
+    }
     if sigchld_ignored {
         let _ = sys::rt_sigaction(SIGCHLD, sys::Disposition::Ignore);
     }
-    let _ = sys::rt_sigprocmask_setmask(inherited);
+    // dumb-init starts its child with every signal unblocked.
+    let _ = sys::rt_sigprocmask_setmask(if dumb { SigSet::EMPTY } else { inherited });
     let err = exec_search(name, argv, envp);
     say(b"exec %s: %E", &[name], &[u64::from(err.0)]);
-    sys::exit_group(if err == sys::ENOENT { EXIT_NOT_FOUND } else { EXIT_CANNOT_EXEC })
+    sys::exit_group(match err {
+        _ if dumb => 2,
+        sys::ENOENT => EXIT_NOT_FOUND,
+        _ => EXIT_CANNOT_EXEC,
+    })
 }
 
 /// execvp: tries each PATH candidate; a file found but not executable (EACCES) is
@@ -154,7 +195,7 @@ struct Supervisor<'a> {
 fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
     let mut st =
         Supervisor { cfg, child, pid1, orphans: 0, deadline: None, main_status: None, draining: false };
-    let wanted = SigSet::all_but_faults();
+    let wanted = cfg.collected();
     loop {
         let timeout = match st.deadline {
             None => None,
@@ -184,6 +225,10 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
             if forward_signal(cfg, sig, child, pid1) && cfg.grace_ms > 0 && is_termination(sig) {
                 st.deadline.get_or_insert(sys::clock_gettime_monotonic().after_millis(cfg.grace_ms));
             }
+            if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {
+                // dumb-init suspends itself with its child; SIGCONT resumes it.
+                let _ = sys::kill(sys::getpid(), SIGSTOP);
+            }
         } else if sig == SIGTERM || sig == SIGINT {
             log(cfg, 2, b"pause: got %S", &[u64::from(sig.number())]);
             sys::exit_group(0);
@@ -193,10 +238,10 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
 
 impl Supervisor<'_> {
     fn on_sigchld(&mut self) {
-        let none_left = reap_zombies(self.child, &mut self.main_status, &mut self.orphans);
+        let none_left = reap_zombies(self.cfg, self.child, &mut self.main_status, &mut self.orphans);
         let Some(status) = self.main_status else { return };
         if !self.cfg.drain || none_left {
-            exit_with_child(self.cfg, status, self.orphans);
+            exit_with_child(self.cfg, self.child, status, self.orphans);
         }
         if !self.draining {
             self.start_drain();
@@ -233,8 +278,8 @@ impl Supervisor<'_> {
         log(self.cfg, 2, b"window over: SIGKILL", &[]);
         let _ = sys::kill(target, SIGKILL);
         if let (true, Some(status)) = (self.draining, self.main_status) {
-            reap_zombies(self.child, &mut self.main_status, &mut self.orphans);
-            exit_with_child(self.cfg, status, self.orphans);
+            reap_zombies(self.cfg, self.child, &mut self.main_status, &mut self.orphans);
+            exit_with_child(self.cfg, self.child, status, self.orphans);
         }
     }
 }
@@ -242,12 +287,22 @@ impl Supervisor<'_> {
 /// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
 /// Records the main child's status when it is among them; returns true when bantam has
 /// no children left at all (ECHILD).
-fn reap_zombies(child: Option<Pid>, main_status: &mut Option<WaitStatus>, orphans: &mut u64) -> bool {
+fn reap_zombies(
+    cfg: &Config,
+    child: Option<Pid>,
+    main_status: &mut Option<WaitStatus>,
+    orphans: &mut u64,
+) -> bool {
     loop {
         match sys::wait4(-1, sys::WNOHANG) {
             Ok((0, _)) => return false,
             Ok((pid, status)) if Some(pid) == child => *main_status = Some(WaitStatus(status)),
-            Ok(_) => *orphans += 1,
+            Ok((pid, _)) => {
+                *orphans += 1;
+                if cfg.warn_reap {
+                    log(cfg, 1, b"warning: reaped zombie %d", &[pid as u64]);
+                }
+            }
             Err(sys::EINTR) => {}
             Err(_) => return true, // ECHILD: no children at all
         }
@@ -283,7 +338,11 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
 }
 
 /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
-fn exit_with_child(cfg: &Config, status: WaitStatus, orphans: u64) -> ! {
+fn exit_with_child(cfg: &Config, child: Option<Pid>, status: WaitStatus, orphans: u64) -> ! {
+    if let (Personality::DumbInit, Some(child)) = (cfg.personality, child) {
+        // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
+        forward_signal(cfg, SIGTERM, child, false);
+    }
     const KILLED: &[u8] = b"child killed by %S (core dumped)";
     let (template, n) = match status.ending() {
         Ending::Exited(code) => (&b"child exited with %d"[..], code),
@@ -305,22 +364,46 @@ fn log(cfg: &Config, level: u8, template: &[u8], numbers: &[u64]) {
 
 /// `bantam: ` and `template` filled in (see [`msg::format`]) on stderr, with one write.
 fn say(template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
-    // Built in place: Line::new would build the line and then copy it here.
-    let mut line = Line::default();
-    line.push(PREFIX);
-    msg::format(&mut line, template, texts, numbers);
-    let _ = sys::write(2, line.finish());
+    write_line(2, PREFIX, template, texts, numbers);
 }
 
-fn print_and_exit(text: &[u8]) -> ! {
-    let _ = sys::write(1, text);
+/// `prefix` and `template` filled in, as one line on `fd` with one write.
+fn write_line(fd: i32, prefix: &[u8], template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+    // Built in place: Line::new would build the line and then copy it here.
+    let mut line = Line::default();
+    line.push(prefix);
+    msg::format(&mut line, template, texts, numbers);
+    let _ = sys::write(fd, line.finish());
+}
+
+/// `--help`, `--version` or the license, on the peer's stream (dumb-init's is stderr).
+fn print_and_exit(cfg: &Config, args: Args) -> ! {
+    let fd = if cfg.personality == Personality::DumbInit { 2 } else { 1 };
+    let text = match (cfg.mode, cfg.personality) {
+        (Mode::Help, Personality::Native) => HELP,
+        (Mode::Help, personality) => {
+            let name = args.argv.iter().next().unwrap_or_default();
+            write_line(
+                fd,
+                b"",
+                b"usage: %s [-%s] [--] PROGRAM [ARG]...",
+                &[name, personality.short_names()],
+                &[],
+            );
+            b""
+        }
+        (Mode::Version, Personality::Tini) => bantam::TINI_VERSION_LINE,
+        (Mode::Version, _) => bantam::VERSION_LINE,
+        _ => bantam::LICENSE_LINE,
+    };
+    let _ = sys::write(fd, text);
     sys::exit_group(0)
 }
 
-fn exit_usage(err: UsageError) -> ! {
+fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon: &[u8] = if err.arg.is_empty() { b"" } else { b": " };
     say(b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
-    sys::exit_group(EXIT_USAGE)
+    sys::exit_group(cfg.personality.usage_exit())
 }
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.

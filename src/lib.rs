@@ -19,6 +19,11 @@ pub mod text;
 /// its init's `--version` for `docker info` (split on " - ", then "git." and one token
 /// without dots). The token is the version without its dots.
 pub const VERSION_LINE: &[u8] = b"bantam 0.1.0 - git.bantam010\n";
+/// `--version` in the tini personality: tini's version for scripts that check it, bantam's
+/// in the `git.` token, in the same form for Docker.
+pub const TINI_VERSION_LINE: &[u8] = b"tini version 0.19.0 - git.bantam010\n";
+/// tini `-l`, catatonit `-L`.
+pub const LICENSE_LINE: &[u8] = b"bantam: MIT OR Apache-2.0\n";
 
 #[cfg(test)]
 mod tests {
@@ -27,5 +32,20 @@ mod tests {
         let v = env!("CARGO_PKG_VERSION");
         let want = format!("bantam {v} - git.bantam{}\n", v.replace('.', ""));
         assert_eq!(super::VERSION_LINE, want.as_bytes());
+        let tini = format!("tini version 0.19.0 - git.bantam{}\n", v.replace('.', ""));
+        assert_eq!(super::TINI_VERSION_LINE, tini.as_bytes());
+    }
+
+    /// Docker's rule for its init's `--version` (daemon/info_unix.go): split on " - "
+    /// into two parts; the first starts with "tini version ", the second is "git." and
+    /// one token without dots.
+    #[test]
+    fn tini_version_line_passes_dockers_parser() {
+        let line = std::str::from_utf8(super::TINI_VERSION_LINE).unwrap().trim();
+        let parts: Vec<&str> = line.split(" - ").collect();
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].starts_with("tini version "));
+        let id = parts[1].strip_prefix("git.").unwrap();
+        assert!(!id.is_empty() && !id.contains('.') && !id.contains(' '));
     }
 }

@@ -26,9 +26,10 @@ impl Line {
         line
     }
 
+    /// Appends `text`, leaving out NUL bytes (the gaps of an option-letter row).
     pub fn push(&mut self, text: &[u8]) -> &mut Line {
         for &b in text {
-            if let Some(slot) = self.buf.get_mut(self.len) {
+            if let (Some(slot), false) = (self.buf.get_mut(self.len), b == 0) {
                 *slot = b;
                 self.len += 1;
             }

@@ -239,6 +239,27 @@ pub fn tcsetpgrp(fd: i32, pgrp: Pid) -> Result<(), Errno> {
     check(unsafe { syscall!(IOCTL, fd, TIOCSPGRP, &pgrp as *const Pid) }).map(drop)
 }
 
+pub const TIOCSCTTY: usize = 0x540e;
+pub const TIOCNOTTY: usize = 0x5422;
+
+/// A terminal ioctl whose argument is the number 0: TIOCSCTTY (take the terminal as the
+/// controlling tty, without stealing it) or TIOCNOTTY (give it up).
+pub fn ioctl_tty(fd: i32, request: usize) -> Result<(), Errno> {
+    // SAFETY: both requests take a plain integer argument, no pointer.
+    check(unsafe { syscall!(IOCTL, fd, request, 0) }).map(drop)
+}
+
+pub fn setsid() -> Result<Pid, Errno> {
+    // SAFETY: no arguments.
+    check(unsafe { syscall!(SETSID) }).map(|pid| pid as Pid)
+}
+
+/// chdir("/").
+pub fn chdir_root() -> Result<(), Errno> {
+    // SAFETY: the path is a NUL-terminated static string.
+    check(unsafe { syscall!(CHDIR, c"/".as_ptr()) }).map(drop)
+}
+
 pub const PR_SET_PDEATHSIG: usize = 1;
 pub const PR_SET_CHILD_SUBREAPER: usize = 36;
 
