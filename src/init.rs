@@ -12,16 +12,17 @@ use bantam::text;
 use crate::sys::{self, Args, CStrArray, Errno, Pid};
 
 const PREFIX: &[u8] = b"bantam: ";
+// Tabs align the columns (stops every 8) at a byte each, where spaces would pad them.
 const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...  |  bantam -P
--g --group         BANTAM_GROUP=1     signal the child's process group
--a --all           BANTAM_ALL=1       signal every process
--s --subreaper     BANTAM_SUBREAPER=1 (automatic unless PID 1)
--p --pdeathsig SIG BANTAM_PDEATHSIG   act on SIG when the parent dies
--r --rewrite F:T   BANTAM_REWRITE     forward F as T (T 0: drop)
--e --remap-exit N  BANTAM_REMAP_EXIT  exit 0 instead of N
--t --grace TIME    BANTAM_GRACE       SIGKILL TIME after TERM/INT/QUIT
--d --drain         BANTAM_DRAIN=1     stop the rest when PROGRAM exits
--v --verbose, -q --quiet BANTAM_VERBOSITY=0..3
+-g --group\t\tBANTAM_GROUP=1\t\tsignal the child's process group
+-a --all\t\tBANTAM_ALL=1\t\tsignal every process
+-s --subreaper\t\tBANTAM_SUBREAPER=1\t(automatic unless PID 1)
+-p --pdeathsig SIG\tBANTAM_PDEATHSIG\tact on SIG when the parent dies
+-r --rewrite F:T\tBANTAM_REWRITE\t\tforward F as T (T 0: drop)
+-e --remap-exit N\tBANTAM_REMAP_EXIT\texit 0 instead of N
+-t --grace TIME\t\tBANTAM_GRACE\t\tSIGKILL TIME after TERM/INT/QUIT
+-d --drain\t\tBANTAM_DRAIN=1\t\tstop the rest when PROGRAM exits
+-v --verbose, -q --quiet\tBANTAM_VERBOSITY=0..3
 -P --pause (no PROGRAM), -V --version, -h --help
 ";
 
