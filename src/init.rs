@@ -166,10 +166,10 @@ fn exec_child(
 fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
     let path = envp.iter().find_map(|entry| text::strip_prefix(entry, b"PATH=", false));
     let mut candidates = Candidates::new(name, path);
-    let mut buf = [0u8; 4096];
+    let mut buf = sys::ExecPath::new();
     let mut denied = false;
-    while let Some(candidate) = candidates.next_into(&mut buf) {
-        match sys::execve(candidate, argv, envp) {
+    while candidates.next_into(&mut buf) {
+        match sys::execve(&buf, argv, envp) {
             sys::EACCES => denied = true,
             sys::ENOENT | sys::ENOTDIR => {}
             other => return other,

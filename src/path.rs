@@ -22,42 +22,68 @@ impl<'a> Candidates<'a> {
         Candidates { program, rest: Some(rest) }
     }
 
-    /// Writes the next candidate into `buf` and returns it, NUL included.
-    pub fn next_into<'b>(&mut self, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    /// Writes the next candidate into `buf`, NUL included; false when none is left.
+    pub fn next_into<B: PathBuf>(&mut self, buf: &mut B) -> bool {
         loop {
-            let (dir, tail) = split_once(self.rest?, b':');
+            let Some(rest) = self.rest else { return false };
+            let (dir, tail) = split_once(rest, b':');
             self.rest = tail;
             let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
             // A path too long for `buf` cannot be executed; try the next directory.
-            if let Some(len) = join(&[dir, slash, self.program], buf).map(<[u8]>::len) {
-                return buf.get(..len);
+            if join(&[dir, slash, self.program], buf).is_some() {
+                return true;
             }
         }
     }
 }
 
+/// Where a candidate is written, byte by byte: the binary's buffer is one it does not zero
+/// first (4 KB that a memset would clear for nothing), and a slice copy would be a call
+/// to memcpy.
+pub trait PathBuf {
+    /// Empties the buffer.
+    fn clear(&mut self);
+    /// Appends `byte`; false if the buffer is full.
+    fn push(&mut self, byte: u8) -> bool;
+}
+
 /// Concatenates `parts` and a NUL into `buf`, or None if they do not fit.
-fn join<'b>(parts: &[&[u8]], buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    let mut len = 0;
+fn join<B: PathBuf>(parts: &[&[u8]], buf: &mut B) -> Option<()> {
+    buf.clear();
     for part in parts {
-        let end = len + part.len();
-        buf.get_mut(len..end)?.copy_from_slice(part);
-        len = end;
+        for &byte in *part {
+            buf.push(byte).then_some(())?;
+        }
     }
-    *buf.get_mut(len)? = 0;
-    buf.get(..=len)
+    buf.push(0).then_some(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A buffer of `size` bytes at most.
+    struct Buf(Vec<u8>, usize);
+
+    impl PathBuf for Buf {
+        fn clear(&mut self) {
+            self.0.clear();
+        }
+
+        fn push(&mut self, byte: u8) -> bool {
+            self.0.len() < self.1 && {
+                self.0.push(byte);
+                true
+            }
+        }
+    }
+
     fn all(program: &[u8], path: Option<&[u8]>, size: usize) -> Vec<String> {
         let mut c = Candidates::new(program, path);
-        let mut buf = vec![0u8; size];
+        let mut buf = Buf(Vec::new(), size);
         let mut out = vec![];
-        while let Some(p) = c.next_into(&mut buf) {
-            out.push(String::from_utf8(p.to_vec()).unwrap());
+        while c.next_into(&mut buf) {
+            out.push(String::from_utf8(buf.0.clone()).unwrap());
         }
         out
     }

@@ -6,7 +6,9 @@
 #![allow(unsafe_code)]
 
 use bantam::deadline::Instant;
+use bantam::path::PathBuf;
 use bantam::signal::{SigSet, Signal};
+use core::mem::MaybeUninit;
 use sc::syscall;
 
 /// A process or process-group id as the kernel takes it (negative: a group, -1: all).
@@ -198,8 +200,42 @@ pub fn clone_fork() -> Result<Pid, Errno> {
     check(unsafe { syscall!(CLONE, SIGCHLD, 0, 0, 0, 0) }).map(|pid| pid as Pid)
 }
 
-/// Replaces the process image. `path` must end in a NUL byte. Returns only on failure.
-pub fn execve(path: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
+/// A buffer for the path execve runs, not zeroed first: 4 KB (PATH_MAX) that a memset
+/// would clear for nothing. Only [`PathBuf::push`] writes it, at `len`, so its first `len`
+/// bytes are always initialized.
+pub struct ExecPath {
+    bytes: [MaybeUninit<u8>; 4096],
+    len: usize,
+}
+
+impl ExecPath {
+    pub fn new() -> ExecPath {
+        ExecPath { bytes: [const { MaybeUninit::uninit() }; 4096], len: 0 }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        // SAFETY: bytes[..len] are initialized (see `push`), and len <= 4096.
+        unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) }
+    }
+}
+
+impl PathBuf for ExecPath {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn push(&mut self, byte: u8) -> bool {
+        let Some(slot) = self.bytes.get_mut(self.len) else { return false };
+        slot.write(byte);
+        self.len += 1;
+        true
+    }
+}
+
+/// Replaces the process image with the program at `path`, which must end in a NUL byte.
+/// Returns only on failure.
+pub fn execve(path: &ExecPath, argv: CStrArray, envp: CStrArray) -> Errno {
+    let path = path.as_bytes();
     if path.last() != Some(&0) {
         return ENOENT;
     }
