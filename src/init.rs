@@ -3,7 +3,7 @@
 
 use bantam::cli::{self, Config, Mode, Personality, Target, UsageError};
 use bantam::deadline::{DEFAULT_DRAIN_MS, Instant, is_termination};
-use bantam::msg::{self, Line};
+use bantam::msg::{self, Sink};
 use bantam::path::Candidates;
 use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
@@ -370,11 +370,10 @@ fn say(template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
 
 /// `prefix` and `template` filled in, as one line on `fd` with one write.
 fn write_line(fd: i32, prefix: &[u8], template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
-    // Built in place: Line::new would build the line and then copy it here.
-    let mut line = Line::default();
+    let mut line = sys::LineBuf::new();
     line.push(prefix);
     msg::format(&mut line, template, texts, numbers);
-    let _ = sys::write(fd, line.finish());
+    line.write_line(fd);
 }
 
 /// `--help`, `--version` or the license, on the peer's stream (dumb-init's is stderr).

@@ -6,6 +6,38 @@
 use crate::signal::Signal;
 use crate::text::nth_word;
 
+/// Where a line is built: [`Line`] here; the binary's own is a buffer it does not zero
+/// first (that would be a call to memset for every message).
+pub trait Sink {
+    /// Appends one byte, or drops it when the line is full.
+    fn push_byte(&mut self, byte: u8);
+
+    /// Appends `text`, leaving out NUL bytes (the gaps of an option-letter row).
+    fn push(&mut self, text: &[u8]) -> &mut Self
+    where
+        Self: Sized,
+    {
+        for &b in text {
+            if b != 0 {
+                self.push_byte(b);
+            }
+        }
+        self
+    }
+
+    /// Appends `n` in decimal: the leading digits first, by recursion (20 levels at most),
+    /// which is smaller than filling a digit buffer backwards.
+    fn push_number(&mut self, n: u64) -> &mut Self
+    where
+        Self: Sized,
+    {
+        if n >= 10 {
+            self.push_number(n / 10);
+        }
+        self.push(&[b'0' + (n % 10) as u8])
+    }
+}
+
 /// One line of output under construction. Text that does not fit is cut, never a panic.
 pub struct Line {
     buf: [u8; 256],
@@ -18,32 +50,21 @@ impl Default for Line {
     }
 }
 
+impl Sink for Line {
+    fn push_byte(&mut self, byte: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+}
+
 impl Line {
     /// A line starting with `prefix` (`bantam: `).
     pub fn new(prefix: &[u8]) -> Line {
         let mut line = Line::default();
         line.push(prefix);
         line
-    }
-
-    /// Appends `text`, leaving out NUL bytes (the gaps of an option-letter row).
-    pub fn push(&mut self, text: &[u8]) -> &mut Line {
-        for &b in text {
-            if let (Some(slot), false) = (self.buf.get_mut(self.len), b == 0) {
-                *slot = b;
-                self.len += 1;
-            }
-        }
-        self
-    }
-
-    /// Appends `n` in decimal: the leading digits first, by recursion (20 levels at most),
-    /// which is smaller than filling a digit buffer backwards.
-    pub fn push_number(&mut self, n: u64) -> &mut Line {
-        if n >= 10 {
-            self.push_number(n / 10);
-        }
-        self.push(&[b'0' + (n % 10) as u8])
     }
 
     /// The line so far, with the newline added (the last byte is kept free for it).
@@ -60,7 +81,7 @@ impl Line {
 /// kind: `%s` a text, `%d` a number in decimal, `%S` a number as a signal (`SIGTERM`,
 /// `signal 40`), `%E` a number as an errno (`ENOENT`). A placeholder without a value left
 /// is dropped; any other byte is copied.
-pub fn format(line: &mut Line, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
+pub fn format<S: Sink>(line: &mut S, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
     let (mut texts, mut numbers) = (texts.iter(), numbers.iter());
     let mut rest = template;
     while let Some((&b, tail)) = rest.split_first() {
@@ -89,7 +110,7 @@ pub fn format(line: &mut Line, template: &[u8], texts: &[&[u8]], numbers: &[u64]
 }
 
 /// Appends the signal's name (`SIGTERM`), or `signal N` for one without a name.
-pub fn push_signal(line: &mut Line, n: u64) -> &mut Line {
+pub fn push_signal<S: Sink>(line: &mut S, n: u64) -> &mut S {
     match Signal::new(n as u32).and_then(Signal::name) {
         Some(name) => line.push(b"SIG").push(name),
         None => line.push(b"signal ").push_number(n),
@@ -104,7 +125,7 @@ const ERRNO_NAMES: &[u8] = b"EPERM ENOENT   EIO  E2BIG ENOEXEC   EAGAIN ENOMEM E
 EISDIR EINVAL ENFILE EMFILE  ETXTBSY  ENOSPC        ENAMETOOLONG  ENOSYS  ELOOP ";
 
 /// Appends the errno's name (`ENOENT`), or `errno N` for one without a name here.
-pub fn push_errno(line: &mut Line, errno: u64) -> &mut Line {
+pub fn push_errno<S: Sink>(line: &mut S, errno: u64) -> &mut S {
     match nth_word(ERRNO_NAMES, (errno as usize).wrapping_sub(1)) {
         Some(name) if !name.is_empty() => line.push(name),
         _ => line.push(b"errno ").push_number(errno),

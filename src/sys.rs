@@ -6,6 +6,7 @@
 #![allow(unsafe_code)]
 
 use bantam::deadline::Instant;
+use bantam::msg::Sink;
 use bantam::path::PathBuf;
 use bantam::signal::{SigSet, Signal};
 use core::mem::MaybeUninit;
@@ -229,6 +230,40 @@ impl PathBuf for ExecPath {
         slot.write(byte);
         self.len += 1;
         true
+    }
+}
+
+/// A line of output built on the stack without zeroing its 256 bytes first (a call to
+/// memset per message). Only [`Sink::push_byte`] writes it, at `len`, so its first `len`
+/// bytes are always initialized; the last byte is kept for the newline.
+pub struct LineBuf {
+    bytes: [MaybeUninit<u8>; 256],
+    len: usize,
+}
+
+impl LineBuf {
+    pub fn new() -> LineBuf {
+        LineBuf { bytes: [const { MaybeUninit::uninit() }; 256], len: 0 }
+    }
+
+    /// Writes the line and a newline on `fd`, with one call.
+    pub fn write_line(&mut self, fd: i32) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            slot.write(b'\n');
+            self.len += 1;
+        }
+        // SAFETY: bytes[..len] are initialized (see `push_byte`), and len <= 256.
+        let _ = write(fd, unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) });
+    }
+}
+
+impl Sink for LineBuf {
+    fn push_byte(&mut self, byte: u8) {
+        // Not into the last byte: that one is for the newline.
+        if let Some(slot) = self.bytes.get_mut(self.len).filter(|_| self.len < 255) {
+            slot.write(byte);
+            self.len += 1;
+        }
     }
 }
 
