@@ -1,41 +1,35 @@
-//! Deadlines for graceful shutdown (SPEC §5): instants on CLOCK_MONOTONIC and the
-//! timeout rt_sigtimedwait should wait for, computed without overflow.
+//! Deadlines for graceful shutdown (SPEC §5): CLOCK_MONOTONIC readings in whole
+//! milliseconds (the unit of --grace), and the timeout rt_sigtimedwait should wait for.
+//! Deadlines are plain millisecond counts: a subtraction, where timespecs would need a
+//! carry and a borrow.
 
 use crate::signal::{SIGINT, SIGQUIT, SIGTERM, Signal};
 
-/// A CLOCK_MONOTONIC instant or a span of time, laid out as the kernel's timespec.
+/// A CLOCK_MONOTONIC reading or a span of time, laid out as the kernel's timespec.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Instant {
     pub sec: i64,
     pub nsec: i64,
 }
 
 impl Instant {
-    /// `self` plus `ms` milliseconds, saturating far in the future.
-    pub fn after_millis(self, ms: u64) -> Instant {
-        let secs = i64::try_from(ms / 1000).unwrap_or(i64::MAX);
-        let mut nsec = self.nsec + ((ms % 1000) as i64) * 1_000_000;
-        let mut sec = self.sec.saturating_add(secs);
-        if nsec >= 1_000_000_000 {
-            nsec -= 1_000_000_000;
-            sec = sec.saturating_add(1);
-        }
-        Instant { sec, nsec }
+    /// The reading in whole milliseconds (the clock counts from boot, so it is far from
+    /// overflowing; it saturates all the same).
+    pub fn as_millis(self) -> u64 {
+        (self.sec as u64).saturating_mul(1000).saturating_add(self.nsec as u64 / 1_000_000)
     }
 
-    /// The time left from `now` until `self`, or None once `self` has passed.
-    pub fn remaining_from(self, now: Instant) -> Option<Instant> {
-        if self <= now {
-            return None;
-        }
-        let (mut sec, mut nsec) = (self.sec - now.sec, self.nsec - now.nsec);
-        if nsec < 0 {
-            nsec += 1_000_000_000;
-            sec -= 1;
-        }
-        Some(Instant { sec, nsec })
+    /// A span of `ms` milliseconds.
+    pub fn from_millis(ms: u64) -> Instant {
+        Instant { sec: (ms / 1000) as i64, nsec: (ms % 1000 * 1_000_000) as i64 }
     }
+}
+
+/// The time left from `now` until `deadline` (both in milliseconds), or None once the
+/// deadline has come.
+pub fn remaining(deadline: u64, now: u64) -> Option<Instant> {
+    deadline.checked_sub(now).filter(|&left| left > 0).map(Instant::from_millis)
 }
 
 /// Signals that ask the program to stop, after which `--grace` arms its deadline.
@@ -59,20 +53,31 @@ mod tests {
     }
 
     #[test]
-    fn adds_milliseconds_with_carry() {
-        assert_eq!(at(1, 0).after_millis(500), at(1, 500_000_000));
-        assert_eq!(at(1, 700_000_000).after_millis(500), at(2, 200_000_000));
-        assert_eq!(at(1, 999_999_999).after_millis(1), at(2, 999_999));
-        assert_eq!(at(5, 0).after_millis(120_000), at(125, 0));
-        assert_eq!(at(i64::MAX, 0).after_millis(u64::MAX).sec, i64::MAX);
+    fn readings_in_milliseconds() {
+        assert_eq!(at(1, 0).as_millis(), 1000);
+        assert_eq!(at(1, 500_000_000).as_millis(), 1500);
+        assert_eq!(at(2, 999_999).as_millis(), 2000);
+        assert_eq!(at(125, 999_999_999).as_millis(), 125_999);
+        assert_eq!(at(i64::MAX, 999_999_999).as_millis(), u64::MAX);
+    }
+
+    #[test]
+    fn spans_from_milliseconds() {
+        assert_eq!(Instant::from_millis(0), at(0, 0));
+        assert_eq!(Instant::from_millis(500), at(0, 500_000_000));
+        assert_eq!(Instant::from_millis(120_000), at(120, 0));
+        assert_eq!(Instant::from_millis(1_999), at(1, 999_000_000));
+        assert_eq!(Instant::from_millis(u64::MAX), at((u64::MAX / 1000) as i64, 615_000_000));
     }
 
     #[test]
     fn remaining_time_until_a_deadline() {
-        assert_eq!(at(3, 0).remaining_from(at(1, 500_000_000)), Some(at(1, 500_000_000)));
-        assert_eq!(at(3, 200).remaining_from(at(3, 100)), Some(at(0, 100)));
-        assert_eq!(at(3, 0).remaining_from(at(3, 0)), None);
-        assert_eq!(at(3, 0).remaining_from(at(4, 0)), None);
+        assert_eq!(remaining(3000, 1500), Some(at(1, 500_000_000)));
+        assert_eq!(remaining(3000, 2999), Some(at(0, 1_000_000)));
+        assert_eq!(remaining(3000, 3000), None);
+        assert_eq!(remaining(3000, 4000), None);
+        // A deadline set with saturation is never reached.
+        assert_eq!(remaining(u64::MAX, 0), Some(Instant::from_millis(u64::MAX)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! forwarding them and reaping zombies until the main child is gone.
 
 use bantam::cli::{self, Config, Mode, Personality, Target, UsageError};
-use bantam::deadline::{DEFAULT_DRAIN_MS, Instant, is_termination};
+use bantam::deadline::{self, DEFAULT_DRAIN_MS, Instant, is_termination};
 use bantam::msg::{self, Sink};
 use bantam::path::Candidates;
 use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SigSet, Signal};
@@ -185,7 +185,8 @@ struct Supervisor<'a> {
     pid1: bool,
     orphans: u64,
     /// When to act next without a signal: the grace window's or the drain's end.
-    deadline: Option<Instant>,
+    /// In milliseconds of CLOCK_MONOTONIC.
+    deadline: Option<u64>,
     /// Set once the main child is reaped; with `--drain`, bantam then drains the rest.
     main_status: Option<WaitStatus>,
     draining: bool,
@@ -200,7 +201,7 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
     loop {
         let timeout = match st.deadline {
             None => None,
-            Some(deadline) => match deadline.remaining_from(sys::clock_gettime_monotonic()) {
+            Some(deadline) => match deadline::remaining(deadline, now_millis()) {
                 Some(left) => Some(left),
                 None => {
                     st.on_deadline();
@@ -224,7 +225,7 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
             // lengthens the window.
         } else if let Some(child) = child {
             if forward_signal(cfg, sig, child, pid1) && cfg.grace_ms > 0 && is_termination(sig) {
-                st.deadline.get_or_insert(sys::clock_gettime_monotonic().after_millis(cfg.grace_ms));
+                st.deadline.get_or_insert(now_millis().saturating_add(cfg.grace_ms));
             }
             if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {
                 // dumb-init suspends itself with its child; SIGCONT resumes it.
@@ -258,7 +259,7 @@ impl Supervisor<'_> {
         let _ = sys::kill(target, SIGCONT);
         let window = if self.cfg.grace_ms > 0 { self.cfg.grace_ms } else { DEFAULT_DRAIN_MS };
         self.draining = true;
-        self.deadline = Some(sys::clock_gettime_monotonic().after_millis(window));
+        self.deadline = Some(now_millis().saturating_add(window));
     }
 
     /// As PID 1, every other process of the namespace (kill(-1) skips the caller); as a
@@ -283,6 +284,10 @@ impl Supervisor<'_> {
             exit_with_child(self.cfg, self.child, status, self.orphans);
         }
     }
+}
+
+fn now_millis() -> u64 {
+    sys::clock_gettime_monotonic().as_millis()
 }
 
 /// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
