@@ -12,9 +12,9 @@ use bantam::text;
 use crate::sys::{self, Args, CStrArray, Errno, Pid};
 
 const PREFIX: &[u8] = b"bantam: ";
-// Tabs align the columns (stops every 8) at a byte each, where spaces would pad them.
-const HELP: &[u8] = b"usage: bantam [OPTION]... [--] PROGRAM [ARG]...  |  bantam -P
--g --group\t\tBANTAM_GROUP=1\t\tsignal the child's process group
+/// `--help` after the usage line that every personality prints. Tabs align the columns
+/// (stops every 8) at a byte each, where spaces would pad them.
+const HELP: &[u8] = b"-g --group\t\tBANTAM_GROUP=1\t\tsignal the child's process group
 -a --all\t\tBANTAM_ALL=1\t\tsignal every process
 -s --subreaper\t\tBANTAM_SUBREAPER=1\t(automatic unless PID 1)
 -p --pdeathsig SIG\tBANTAM_PDEATHSIG\tact on SIG when the parent dies
@@ -385,9 +385,13 @@ fn write_line(fd: i32, prefix: &[u8], template: &[u8], texts: &[&[u8]], numbers:
 fn print_and_exit(cfg: &Config, args: Args) -> ! {
     let fd = if cfg.personality == Personality::DumbInit { 2 } else { 1 };
     let text = match (cfg.mode, cfg.personality) {
-        (Mode::Help, Personality::Native) => HELP,
         (Mode::Help, personality) => {
-            let name = args.argv.iter().next().unwrap_or_default();
+            // Every personality's first line; bantam's own options follow it.
+            // The peers name themselves as invoked; bantam by its own name, on any path.
+            let name = match personality {
+                Personality::Native => b"bantam",
+                _ => args.argv.iter().next().unwrap_or_default(),
+            };
             write_line(
                 fd,
                 b"",
@@ -395,7 +399,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
                 &[name, personality.short_names()],
                 &[],
             );
-            b""
+            if personality == Personality::Native { HELP } else { b"" }
         }
         (Mode::Version, Personality::Tini) => bantam::TINI_VERSION_LINE,
         (Mode::Version, _) => bantam::VERSION_LINE,
