@@ -240,10 +240,10 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
 
 impl Supervisor<'_> {
     fn on_sigchld(&mut self) {
-        let none_left = reap_zombies(self.cfg, self.child, &mut self.main_status, &mut self.orphans);
+        let none_left = self.reap_zombies();
         let Some(status) = self.main_status else { return };
         if !self.cfg.drain || none_left {
-            exit_with_child(self.cfg, self.child, status, self.orphans);
+            self.exit_with_child(status);
         }
         if !self.draining {
             self.start_drain();
@@ -280,39 +280,53 @@ impl Supervisor<'_> {
         log(self.cfg, 2, b"window over: SIGKILL", &[]);
         let _ = sys::kill(target, SIGKILL);
         if let (true, Some(status)) = (self.draining, self.main_status) {
-            reap_zombies(self.cfg, self.child, &mut self.main_status, &mut self.orphans);
-            exit_with_child(self.cfg, self.child, status, self.orphans);
+            self.reap_zombies();
+            self.exit_with_child(status);
         }
+    }
+
+    /// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
+    /// Records the main child's status when it is among them; returns true when bantam has
+    /// no children left at all (ECHILD).
+    fn reap_zombies(&mut self) -> bool {
+        loop {
+            match sys::wait4(-1, sys::WNOHANG) {
+                Ok((0, _)) => return false,
+                Ok((pid, status)) if Some(pid) == self.child => self.main_status = Some(WaitStatus(status)),
+                Ok((pid, _)) => {
+                    self.orphans += 1;
+                    if self.cfg.warn_reap {
+                        log(self.cfg, 1, b"warning: reaped zombie %d", &[pid as u64]);
+                    }
+                }
+                Err(sys::EINTR) => {}
+                Err(_) => return true, // ECHILD: no children at all
+            }
+        }
+    }
+
+    /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
+    fn exit_with_child(&self, status: WaitStatus) -> ! {
+        let (cfg, child, orphans) = (self.cfg, self.child, self.orphans);
+        if let (Personality::DumbInit, Some(child)) = (cfg.personality, child) {
+            // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
+            forward_signal(cfg, SIGTERM, child, false);
+        }
+        const KILLED: &[u8] = b"child killed by %S (core dumped)";
+        let (template, n) = match status.ending() {
+            Ending::Exited(code) => (&b"child exited with %d"[..], code),
+            Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
+            // The same words without " (core dumped)".
+            Ending::Killed { signal, core_dumped: false } => (KILLED.get(..18).unwrap_or(KILLED), signal),
+        };
+        log(cfg, 2, template, &[u64::from(n)]);
+        log(cfg, 2, b"reaped %d orphans", &[orphans]);
+        sys::exit_group(cfg.remap.apply(status.exit_code()))
     }
 }
 
 fn now_millis() -> u64 {
     sys::clock_gettime_monotonic().as_millis()
-}
-
-/// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
-/// Records the main child's status when it is among them; returns true when bantam has
-/// no children left at all (ECHILD).
-fn reap_zombies(
-    cfg: &Config,
-    child: Option<Pid>,
-    main_status: &mut Option<WaitStatus>,
-    orphans: &mut u64,
-) -> bool {
-    loop {
-        match sys::wait4(-1, sys::WNOHANG) {
-            Ok((0, _)) => return false,
-            Ok((pid, status)) if Some(pid) == child => *main_status = Some(WaitStatus(status)),
-            Ok((pid, _)) => {
-                *orphans += 1;
-                if cfg.warn_reap {
-                    log(cfg, 1, b"warning: reaped zombie %d", &[pid as u64]);
-                }
-            }
-            Err(sys::EINTR) => {}
-            Err(_) => return true, // ECHILD: no children at all
-        }
-    }
 }
 
 /// Where forwarded signals go. kill(-1) from a namespace init reaches every process of
@@ -341,24 +355,6 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
         let _ = sys::kill(child, out);
     }
     true
-}
-
-/// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
-fn exit_with_child(cfg: &Config, child: Option<Pid>, status: WaitStatus, orphans: u64) -> ! {
-    if let (Personality::DumbInit, Some(child)) = (cfg.personality, child) {
-        // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
-        forward_signal(cfg, SIGTERM, child, false);
-    }
-    const KILLED: &[u8] = b"child killed by %S (core dumped)";
-    let (template, n) = match status.ending() {
-        Ending::Exited(code) => (&b"child exited with %d"[..], code),
-        Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
-        // The same words without " (core dumped)".
-        Ending::Killed { signal, core_dumped: false } => (KILLED.get(..18).unwrap_or(KILLED), signal),
-    };
-    log(cfg, 2, template, &[u64::from(n)]);
-    log(cfg, 2, b"reaped %d orphans", &[orphans]);
-    sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
 /// One diagnostic line (see [`say`]) without texts, if the verbosity allows `level`.
