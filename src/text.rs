@@ -31,10 +31,15 @@ pub fn find(text: &[u8], byte: u8) -> Option<usize> {
 /// Splits `text` at the first `byte`: the part before it, and the rest after it (None
 /// when `byte` does not occur).
 pub fn split_once(text: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
-    match find(text, byte) {
-        Some(at) => (text.get(..at).unwrap_or_default(), text.get(at + 1..)),
-        None => (text, None),
+    let mut rest = text;
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == byte {
+            let head = text.get(..text.len() - rest.len()).unwrap_or_default();
+            return (head, Some(tail));
+        }
+        rest = tail;
     }
+    (text, None)
 }
 
 /// The index of `word` in `list`, a run of words each followed by one space, compared as
