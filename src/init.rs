@@ -241,9 +241,11 @@ fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
 impl Supervisor<'_> {
     fn on_sigchld(&mut self) {
         let none_left = self.reap_zombies();
-        let Some(status) = self.main_status else { return };
+        if self.main_status.is_none() {
+            return;
+        }
         if !self.cfg.drain || none_left {
-            self.exit_with_child(status);
+            self.exit_with_child();
         }
         if !self.draining {
             self.start_drain();
@@ -279,9 +281,9 @@ impl Supervisor<'_> {
         };
         log(self.cfg, 2, b"window over: SIGKILL", &[]);
         let _ = sys::kill(target, SIGKILL);
-        if let (true, Some(status)) = (self.draining, self.main_status) {
+        if self.draining {
             self.reap_zombies();
-            self.exit_with_child(status);
+            self.exit_with_child();
         }
     }
 
@@ -306,8 +308,10 @@ impl Supervisor<'_> {
     }
 
     /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
-    fn exit_with_child(&self, status: WaitStatus) -> ! {
+    /// Only once the main child is reaped (its status recorded).
+    fn exit_with_child(&self) -> ! {
         let (cfg, child, orphans) = (self.cfg, self.child, self.orphans);
+        let status = self.main_status.unwrap_or(WaitStatus(0));
         if let (Personality::DumbInit, Some(child)) = (cfg.personality, child) {
             // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
             forward_signal(cfg, SIGTERM, child, false);
