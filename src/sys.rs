@@ -202,8 +202,8 @@ pub fn clone_fork() -> Result<Pid, Errno> {
 }
 
 /// A buffer for the path execve runs, not zeroed first: 4 KB (PATH_MAX) that a memset
-/// would clear for nothing. Only [`PathBuf::push`] writes it, front to back from `len`;
-/// only the kernel reads it (see [`execve`]).
+/// would clear for nothing. Only [`PathBuf::push`] writes it, at `len`, so its first `len`
+/// bytes are always initialized.
 pub struct ExecPath {
     bytes: [MaybeUninit<u8>; 4096],
     len: usize,
@@ -212,6 +212,11 @@ pub struct ExecPath {
 impl ExecPath {
     pub fn new() -> ExecPath {
         ExecPath { bytes: [const { MaybeUninit::uninit() }; 4096], len: 0 }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        // SAFETY: bytes[..len] are initialized (see `push`), and len <= 4096.
+        unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) }
     }
 }
 
@@ -262,15 +267,16 @@ impl Sink for LineBuf {
     }
 }
 
-/// Replaces the process image with the program at `path`, which must end in a NUL byte
-/// (see below). Returns only on failure.
+/// Replaces the process image with the program at `path`, which must end in a NUL byte.
+/// Returns only on failure.
 pub fn execve(path: &ExecPath, argv: CStrArray, envp: CStrArray) -> Errno {
-    // SAFETY: the kernel reads the path up to its NUL, which Candidates::next_into always
-    // writes last, and never past PATH_MAX (4096) bytes: the buffer's size, so not even a
-    // path without a NUL would make it read outside the buffer (it would fail with
-    // ENAMETOOLONG). argv and envp are the kernel-made NULL-terminated arrays from the
-    // initial stack.
-    match check(unsafe { syscall!(EXECVE, path.bytes.as_ptr(), argv.as_ptr(), envp.as_ptr()) }) {
+    let path = path.as_bytes();
+    if path.last() != Some(&0) {
+        return ENOENT;
+    }
+    // SAFETY: path is NUL-terminated (checked above); argv and envp are the kernel-made
+    // NULL-terminated arrays from the initial stack.
+    match check(unsafe { syscall!(EXECVE, path.as_ptr(), argv.as_ptr(), envp.as_ptr()) }) {
         Err(e) => e,
         Ok(_) => ENOENT,
     }
