@@ -8,6 +8,7 @@ Each mode prints `ready` once it is set up, so a test can act without sleeping.
   orphans N        leave N orphans behind, wait until none is left alive or a zombie,
                    then print the count of zombies seen at the end (0 when reaped)
   report           print argv, environment, cwd and stdin as JSON
+  layout           print pid, process group, session, SigBlk and SigIgn as JSON
   tty              print whether this process group is the terminal's foreground group
   grandparent      print the pid that adopts an orphaned grandchild of this process
   daemons DIR KINDS  leave one orphaned daemon per letter of KINDS behind, then exit 3:
@@ -106,6 +107,13 @@ def report(*_):
     }))
 
 
+def layout():
+    with open("/proc/self/status") as f:
+        status = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    say(json.dumps({"pid": os.getpid(), "pgid": os.getpgrp(), "sid": os.getsid(0),
+                    "blk": status["SigBlk"], "ign": status["SigIgn"], "cwd": os.getcwd()}))
+
+
 def tty():
     say(os.tcgetpgrp(0) == os.getpgrp())
 
@@ -155,4 +163,4 @@ def daemons(directory, kinds="gi"):
 
 if __name__ == "__main__":
     {"signals": signals, "family": family, "orphans": orphans, "report": report,
-     "tty": tty, "grandparent": grandparent, "daemons": daemons}[sys.argv[1]](*sys.argv[2:])
+     "tty": tty, "layout": layout, "grandparent": grandparent, "daemons": daemons}[sys.argv[1]](*sys.argv[2:])
