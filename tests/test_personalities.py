@@ -225,23 +225,24 @@ def test_sigterm_gives_143_as_the_peer(bantam, name):
 
 # --- pause modes -----------------------------------------------------------------------
 
-def blocked(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            return "SigBlk:\t0000000000000000" not in f.read()
-    except (OSError, TypeError):
-        return False
-
-
 def wait_blocked(p):
-    """Polls (bounded) until the init has blocked its signals: a pause mode prints nothing
-    to synchronise on."""
+    """Bounded wait until the init (a pause mode prints nothing to synchronise on) sleeps in
+    rt_sigtimedwait: it has blocked its signals, so one sent now is collected. (SigBlk in
+    /proc cannot tell: while the call waits, the kernel shows the waited signals as
+    unblocked.)"""
     deadline = time.monotonic() + TIMEOUT
-    while not blocked(init_pid(p)):
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    while time.monotonic() < deadline:
+        pid = init_pid(p)
+        try:
+            with open(f"/proc/{pid}/wchan") as f:
+                if pid and f.read().startswith("do_sigtimedwait"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise AssertionError("the init never waited for signals")
 
-@pytest.mark.skip(reason="unfinished: wait_blocked never sees the init's mask; to fix")
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 @pytest.mark.parametrize("name,args", [("pause", []), ("catatonit", ["-P"]), ("podman-init", ["-P"])])
 def test_pause_modes_exit_0_on_term_and_int(bantam, name, args, sig):
@@ -252,7 +253,6 @@ def test_pause_modes_exit_0_on_term_and_int(bantam, name, args, sig):
     assert (code, out, err) == (0, "", "")
 
 
-@pytest.mark.skip(reason="unfinished: wait_blocked never sees the init's mask; to fix")
 @pytest.mark.parametrize("name,args", [("pause", []), ("catatonit", ["-P"])])
 def test_pause_modes_exit_0_when_term_and_int_were_ignored(bantam, name, args):
     bantam.skip_if_emulated("qemu-user drops SIG_IGN across execve")
@@ -318,14 +318,16 @@ def interactive_ctrl_c(argv):
     return rc, os.waitstatus_to_exitcode(status), b"job control turned off" not in out and b"no job control" not in out
 
 
-@pytest.mark.parametrize("name", [pytest.param("tini", marks=pytest.mark.xfail(
-    reason="unfinished: the shell under tini ends before reporting $?; to investigate")), "dumb-init"])
-def test_interactive_shell_gets_ctrl_c_as_under_the_peer(bantam, name):
+@pytest.mark.parametrize("name", ["tini", "dumb-init"])
+def test_interactive_shell_gets_ctrl_c(bantam, name):
     bantam.skip_if_emulated("not needed twice: the terminal handling is the same code")
     link = bantam.tmp / name
     if not link.exists():
         link.symlink_to(bantam.path)
-    want = interactive_ctrl_c([peer_path(name)])
     got = interactive_ctrl_c([str(link)])
-    assert got == want
-    assert got[:2] == ("130", 7)
+    # Job control on; Ctrl-C ends the foreground job (130); the shell goes on and exits 7.
+    assert got == ("130", 7, True)
+    if name == "dumb-init":
+        assert got == interactive_ctrl_c([peer_path(name)])
+    # Debian's tini 0.19 differs here: its shell ends after the Ctrl-C before it can print
+    # $? (README, Personalities), so for tini there is no peer result to compare with.

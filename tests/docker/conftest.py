@@ -131,11 +131,11 @@ def plain_image(docker, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def pause_image(docker, tmp_path_factory):
-    """bantam alone, installed as /pause in pause mode: a pod's sandbox container."""
+    """bantam alone, installed as /pause (the pause personality): a pod's sandbox."""
     ctx = tmp_path_factory.mktemp("pause")
     (ctx / "rootfs").mkdir()
     shutil.copy(ROOT / "dist" / "bantam-x86_64", ctx / "rootfs" / "pause")
-    return docker.build("pause", ctx, 'FROM scratch\nCOPY rootfs/pause /pause\nENTRYPOINT ["/pause", "--pause"]\n')
+    return docker.build("pause", ctx, 'FROM scratch\nCOPY rootfs/pause /pause\nENTRYPOINT ["/pause"]\n')
 
 
 def pytest_terminal_summary(terminalreporter):
