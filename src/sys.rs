@@ -201,21 +201,35 @@ pub fn clone_fork() -> Result<Pid, Errno> {
     check(unsafe { syscall!(CLONE, SIGCHLD, 0, 0, 0, 0) }).map(|pid| pid as Pid)
 }
 
-/// A buffer for the path execve runs, not zeroed first: 4 KB (PATH_MAX) that a memset
-/// would clear for nothing. Only [`PathBuf::push`] writes it, at `len`, so its first `len`
-/// bytes are always initialized.
-pub struct ExecPath {
-    bytes: [MaybeUninit<u8>; 4096],
+/// Bytes written front to back into a stack buffer that is not zeroed first: for a 4 KB
+/// path (PATH_MAX) or a 256-byte message line, a memset would clear them for nothing.
+/// Only [`StackBuf::push`] writes it, at `len`, so its first `len` bytes are always
+/// initialized.
+pub struct StackBuf<const N: usize> {
+    bytes: [MaybeUninit<u8>; N],
     len: usize,
 }
 
-impl ExecPath {
-    pub fn new() -> ExecPath {
-        ExecPath { bytes: [const { MaybeUninit::uninit() }; 4096], len: 0 }
+/// The path execve runs.
+pub type ExecPath = StackBuf<4096>;
+/// One line of output; the last byte is kept for the newline.
+pub type LineBuf = StackBuf<256>;
+
+impl<const N: usize> StackBuf<N> {
+    pub fn new() -> StackBuf<N> {
+        StackBuf { bytes: [const { MaybeUninit::uninit() }; N], len: 0 }
+    }
+
+    /// Appends `byte` unless `len` has reached `limit` (at most N); false if it did not fit.
+    fn push(&mut self, byte: u8, limit: usize) -> bool {
+        let Some(slot) = self.bytes.get_mut(self.len).filter(|_| self.len < limit) else { return false };
+        slot.write(byte);
+        self.len += 1;
+        true
     }
 
     fn as_bytes(&self) -> &[u8] {
-        // SAFETY: bytes[..len] are initialized (see `push`), and len <= 4096.
+        // SAFETY: bytes[..len] are initialized (see `push`), and len <= N.
         unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) }
     }
 }
@@ -226,44 +240,22 @@ impl PathBuf for ExecPath {
     }
 
     fn push(&mut self, byte: u8) -> bool {
-        let Some(slot) = self.bytes.get_mut(self.len) else { return false };
-        slot.write(byte);
-        self.len += 1;
-        true
+        StackBuf::push(self, byte, 4096)
     }
-}
-
-/// A line of output built on the stack without zeroing its 256 bytes first (a call to
-/// memset per message). Only [`Sink::push_byte`] writes it, at `len`, so its first `len`
-/// bytes are always initialized; the last byte is kept for the newline.
-pub struct LineBuf {
-    bytes: [MaybeUninit<u8>; 256],
-    len: usize,
 }
 
 impl LineBuf {
-    pub fn new() -> LineBuf {
-        LineBuf { bytes: [const { MaybeUninit::uninit() }; 256], len: 0 }
-    }
-
     /// Writes the line and a newline on `fd`, with one call.
     pub fn write_line(&mut self, fd: i32) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            slot.write(b'\n');
-            self.len += 1;
-        }
-        // SAFETY: bytes[..len] are initialized (see `push_byte`), and len <= 256.
-        let _ = write(fd, unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) });
+        self.push(b'\n', 256);
+        let _ = write(fd, self.as_bytes());
     }
 }
 
 impl Sink for LineBuf {
     fn push_byte(&mut self, byte: u8) {
         // Not into the last byte: that one is for the newline.
-        if let Some(slot) = self.bytes.get_mut(self.len).filter(|_| self.len < 255) {
-            slot.write(byte);
-            self.len += 1;
-        }
+        self.push(byte, 255);
     }
 }
 
