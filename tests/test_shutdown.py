@@ -129,3 +129,21 @@ def _switches(pid):
     with open(f"/proc/{pid}/task/{pid}/status") as f:
         fields = dict(line.split(":\t") for line in f.read().splitlines() if ":\t" in line)
     return int(fields["voluntary_ctxt_switches"]) + int(fields["nonvoluntary_ctxt_switches"])
+
+
+@pytest.mark.parametrize("name", ["tini", "catatonit"])
+def test_peer_names_drain_only_when_asked_through_bantam_variables(bantam, child, tmp_path, name):
+    # Under a peer's name bantam keeps the peer's behaviour (no drain) unless BANTAM_DRAIN
+    # or BANTAM_GRACE ask for more.
+    plain, drained = tmp_path / "plain", tmp_path / "drained"
+    plain.mkdir()
+    drained.mkdir()
+    p = bantam.start("--", *child, "daemons", plain, "g", name=name)
+    p.expect_line("ready")
+    assert p.finish()[0] == 3
+    assert not (plain / "clean-0").exists()
+    env = dict(os.environ, BANTAM_DRAIN="1", BANTAM_GRACE="30s")
+    p = bantam.start("--", *child, "daemons", drained, "g", name=name, env=env)
+    p.expect_line("ready")
+    assert p.finish()[0] == 3
+    assert (drained / "clean-0").read_text() == "clean\n"
