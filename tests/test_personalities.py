@@ -331,3 +331,50 @@ def test_interactive_shell_gets_ctrl_c(bantam, name):
         assert got == interactive_ctrl_c([peer_path(name)])
     # Debian's tini 0.19 differs here: its shell ends after the Ctrl-C before it can print
     # $? (README, Personalities), so for tini there is no peer result to compare with.
+
+
+# --- not PID 1 --------------------------------------------------------------------------
+
+def direct(side, *args):
+    """argv running the side's init directly (not PID 1 of a new namespace)."""
+    if side.peer:
+        return [peer_path(side.name), *map(str, args)]
+    return side.bantam.command(*args, pid1=False, name=side.name)
+
+
+def wait_for_file(directory, *names):
+    """Bounded wait until one of the files exists; returns the names that do."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        there = [n for n in names if (directory / n).exists()]
+        if there or time.monotonic() > deadline:
+            return there
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("opts,want", [([], ["term"]), (["-c"], ["probe"])])
+def test_dumb_init_terms_what_is_left_of_the_session(bantam, child, tmp_path, opts, want):
+    for side in both(bantam, "dumb-init"):
+        d = tmp_path / ("peer" if side.peer else "ours")
+        d.mkdir()
+        leftover = None
+        try:
+            # The init's own session, so that `-c` (no setsid) leaves pytest's group alone.
+            r = subprocess.run(direct(side, *opts, "--", *child, "leftover", d), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT,
+                               start_new_session=True)
+            assert r.returncode == 0, side.peer
+            leftover = int((d / "pid").read_text())
+            # A SIGTERM sent before the init exited is pending now, and is delivered before
+            # SIGWINCH (lower numbers first): `probe` means no SIGTERM came.
+            try:
+                os.kill(leftover, signal.SIGWINCH)
+            except ProcessLookupError:
+                pass  # the SIGTERM already ended it
+            assert wait_for_file(d, "term", "probe") == want, side.peer
+        finally:
+            if leftover is not None:
+                try:
+                    os.kill(leftover, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
