@@ -378,3 +378,41 @@ def test_dumb_init_terms_what_is_left_of_the_session(bantam, child, tmp_path, op
                     os.kill(leftover, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+
+
+def read_lines(fd, count):
+    """The next `count` lines from a pty master (bounded wait)."""
+    out = b""
+    deadline = time.monotonic() + TIMEOUT
+    while out.count(b"\n") < count:
+        left = deadline - time.monotonic()
+        assert left > 0, out
+        if select.select([fd], [], [], left)[0]:
+            out += os.read(fd, 4096)
+    return out.decode().replace("\r", "").split("\n")[:count]
+
+
+def test_dumb_init_does_not_forward_the_terminal_hand_off(bantam, child):
+    # The hand-off signals only come when the init leads the session that owns the
+    # terminal, so the init runs directly (not PID 1) as that session leader.
+    import fcntl
+    import termios
+    for side in both(bantam, "dumb-init"):
+        master, slave = os.openpty()
+
+        def own_terminal():
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+        try:
+            p = subprocess.Popen(direct(side, "--", *child, "signals", 1), stdin=slave, stdout=slave,
+                                 stderr=subprocess.DEVNULL, preexec_fn=own_terminal)
+            bantam.procs.append(_Tracked(p))
+            os.close(slave)
+            assert read_lines(master, 1) == ["ready"], side.peer
+            os.kill(p.pid, signal.SIGUSR1)
+            assert read_lines(master, 1) == ["10"], side.peer  # not SIGHUP (1) nor SIGCONT (18)
+            assert p.wait(timeout=TIMEOUT) == 0
+        finally:
+            os.close(master)
+
