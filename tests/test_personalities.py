@@ -416,3 +416,43 @@ def test_dumb_init_does_not_forward_the_terminal_hand_off(bantam, child):
         finally:
             os.close(master)
 
+
+# --- tini options -----------------------------------------------------------------------
+
+def test_tini_e_remaps_an_exit_code_to_0(bantam):
+    for side in both(bantam, "tini"):
+        assert side.run("-e", "3", "--", "sh", "-c", "exit 3").returncode == 0, side.peer
+        assert side.run("-e", "3", "--", "sh", "-c", "exit 4").returncode == 4, side.peer
+
+
+def test_tini_p_parent_death_signal_reaches_the_child(bantam, child):
+    for side in both(bantam, "tini"):
+        p = side.start("-p", "SIGUSR1", "--", *child, "signals", 1)
+        assert p.stdout.readline() == "ready\n"
+        os.kill(p.pid, signal.SIGKILL)  # the init's parent (unshare) dies
+        assert p.stdout.readline() == "10\n", side.peer
+        p.wait(timeout=TIMEOUT)
+
+
+def test_tini_w_warns_when_an_orphan_is_reaped(bantam, child):
+    for side in both(bantam, "tini"):
+        quiet = side.run("--", *child, "orphans", 1)
+        loud = side.run("-w", "--", *child, "orphans", 1)
+        assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "0\n", ""), side.peer
+        assert (loud.returncode, loud.stdout) == (0, "0\n"), side.peer
+        assert loud.stderr != "", side.peer
+
+
+def test_tini_kill_process_group_even_when_empty(bantam, child):
+    results = []
+    for side in both(bantam, "tini"):
+        p = subprocess.Popen(side.command("--", *child, "family"), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, TINI_KILL_PROCESS_GROUP=""))
+        bantam.procs.append(_Tracked(p))
+        assert p.stdout.readline() == "ready\n"
+        os.kill(init_pid(p), signal.SIGUSR1)
+        results.append(sorted([p.stdout.readline(), p.stdout.readline()]))
+        assert p.wait(timeout=TIMEOUT) == 0
+    assert results[0] == results[1] == ["child 10\n", "grandchild 10\n"]
+
