@@ -456,3 +456,14 @@ def test_tini_kill_process_group_even_when_empty(bantam, child):
         assert p.wait(timeout=TIMEOUT) == 0
     assert results[0] == results[1] == ["child 10\n", "grandchild 10\n"]
 
+
+# --- catatonit --------------------------------------------------------------------------
+
+def test_catatonit_is_a_subreaper_when_not_pid_1(bantam, child):
+    bantam.skip_if_emulated("qemu-user refuses PR_SET_CHILD_SUBREAPER")
+    for side in both(bantam, "catatonit"):
+        p = subprocess.Popen(direct(side, "--", *child, "grandparent"), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        bantam.procs.append(_Tracked(p))
+        out, err = p.communicate(timeout=TIMEOUT)
+        assert (p.returncode, out) == (0, f"{p.pid}\n"), (side.peer, err)
