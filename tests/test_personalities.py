@@ -467,3 +467,59 @@ def test_catatonit_is_a_subreaper_when_not_pid_1(bantam, child):
         bantam.procs.append(_Tracked(p))
         out, err = p.communicate(timeout=TIMEOUT)
         assert (p.returncode, out) == (0, f"{p.pid}\n"), (side.peer, err)
+
+
+def interactive_ctrl_z(argv):
+    """Runs `argv sh -i` on a new pseudo-terminal; starts a foreground job, types Ctrl-Z,
+    and returns the job's status as the shell saw it, whether `jobs` lists it stopped, and
+    the init's exit code."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["PS1"] = "$ "
+        os.execvp(argv[0], [*argv, "sh", "-i"])
+    out = b""
+
+    def read_until(marker):
+        nonlocal out
+        deadline = time.monotonic() + TIMEOUT
+        while marker not in out:
+            left = deadline - time.monotonic()
+            assert left > 0, out
+            if select.select([fd], [], [], left)[0]:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+
+    try:
+        os.write(fd, b"sh -c 'echo st''arted; exec sleep 100'\n")
+        read_until(b"started")
+        os.write(fd, b"\x1a")
+        os.write(fd, b"echo r''c=$?; jobs; echo jo''bs-done\n")
+        read_until(b"jobs-done")
+        # dash refuses the first `exit` while it still counts a stopped job, even a killed one.
+        os.write(fd, b"kill -9 %1; exit 7\n")
+        read_until(b"stopped jobs")  # returns early if the shell exited after all
+        try:
+            os.write(fd, b"exit 7\n")
+        except OSError:
+            pass
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    rc = out.split(b"rc=")[1].split()[0].decode()
+    listing = out.split(b"rc=")[1].split(b"jobs-done")[0]
+    return rc, b"Stopped" in listing, os.waitstatus_to_exitcode(status)
+
+
+def test_interactive_shell_gets_ctrl_z_under_dumb_init(bantam):
+    name = "dumb-init"
+    bantam.skip_if_emulated("not needed twice: the terminal handling is the same code")
+    link = bantam.tmp / name
+    if not link.exists():
+        link.symlink_to(bantam.path)
+    got = interactive_ctrl_z([str(link)])
+    # Ctrl-Z stops the foreground job (148 = 128 + SIGTSTP), `jobs` lists it as stopped,
+    # and the shell goes on and exits 7.
+    assert got == ("148", True, 7)
+    assert got == interactive_ctrl_z([peer_path(name)])
