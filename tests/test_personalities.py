@@ -331,3 +331,195 @@ def test_interactive_shell_gets_ctrl_c(bantam, name):
         assert got == interactive_ctrl_c([peer_path(name)])
     # Debian's tini 0.19 differs here: its shell ends after the Ctrl-C before it can print
     # $? (README, Personalities), so for tini there is no peer result to compare with.
+
+
+# --- not PID 1 --------------------------------------------------------------------------
+
+def direct(side, *args):
+    """argv running the side's init directly (not PID 1 of a new namespace)."""
+    if side.peer:
+        return [peer_path(side.name), *map(str, args)]
+    return side.bantam.command(*args, pid1=False, name=side.name)
+
+
+def wait_for_file(directory, *names):
+    """Bounded wait until one of the files exists; returns the names that do."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        there = [n for n in names if (directory / n).exists()]
+        if there or time.monotonic() > deadline:
+            return there
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("opts,want", [([], ["term"]), (["-c"], ["probe"])])
+def test_dumb_init_terms_what_is_left_of_the_session(bantam, child, tmp_path, opts, want):
+    for side in both(bantam, "dumb-init"):
+        d = tmp_path / ("peer" if side.peer else "ours")
+        d.mkdir()
+        leftover = None
+        try:
+            # The init's own session, so that `-c` (no setsid) leaves pytest's group alone.
+            r = subprocess.run(direct(side, *opts, "--", *child, "leftover", d), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT,
+                               start_new_session=True)
+            assert r.returncode == 0, side.peer
+            leftover = int((d / "pid").read_text())
+            # A SIGTERM sent before the init exited is pending now, and is delivered before
+            # SIGWINCH (lower numbers first): `probe` means no SIGTERM came.
+            try:
+                os.kill(leftover, signal.SIGWINCH)
+            except ProcessLookupError:
+                pass  # the SIGTERM already ended it
+            assert wait_for_file(d, "term", "probe") == want, side.peer
+        finally:
+            if leftover is not None:
+                try:
+                    os.kill(leftover, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+
+def read_lines(fd, count):
+    """The next `count` lines from a pty master (bounded wait)."""
+    out = b""
+    deadline = time.monotonic() + TIMEOUT
+    while out.count(b"\n") < count:
+        left = deadline - time.monotonic()
+        assert left > 0, out
+        if select.select([fd], [], [], left)[0]:
+            out += os.read(fd, 4096)
+    return out.decode().replace("\r", "").split("\n")[:count]
+
+
+def test_dumb_init_does_not_forward_the_terminal_hand_off(bantam, child):
+    # The hand-off signals only come when the init leads the session that owns the
+    # terminal, so the init runs directly (not PID 1) as that session leader.
+    import fcntl
+    import termios
+    for side in both(bantam, "dumb-init"):
+        master, slave = os.openpty()
+
+        def own_terminal():
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+        try:
+            p = subprocess.Popen(direct(side, "--", *child, "signals", 1), stdin=slave, stdout=slave,
+                                 stderr=subprocess.DEVNULL, preexec_fn=own_terminal)
+            bantam.procs.append(_Tracked(p))
+            os.close(slave)
+            assert read_lines(master, 1) == ["ready"], side.peer
+            os.kill(p.pid, signal.SIGUSR1)
+            assert read_lines(master, 1) == ["10"], side.peer  # not SIGHUP (1) nor SIGCONT (18)
+            assert p.wait(timeout=TIMEOUT) == 0
+        finally:
+            os.close(master)
+
+
+# --- tini options -----------------------------------------------------------------------
+
+def test_tini_e_remaps_an_exit_code_to_0(bantam):
+    for side in both(bantam, "tini"):
+        assert side.run("-e", "3", "--", "sh", "-c", "exit 3").returncode == 0, side.peer
+        assert side.run("-e", "3", "--", "sh", "-c", "exit 4").returncode == 4, side.peer
+
+
+def test_tini_p_parent_death_signal_reaches_the_child(bantam, child):
+    for side in both(bantam, "tini"):
+        p = side.start("-p", "SIGUSR1", "--", *child, "signals", 1)
+        assert p.stdout.readline() == "ready\n"
+        os.kill(p.pid, signal.SIGKILL)  # the init's parent (unshare) dies
+        assert p.stdout.readline() == "10\n", side.peer
+        p.wait(timeout=TIMEOUT)
+
+
+def test_tini_w_warns_when_an_orphan_is_reaped(bantam, child):
+    for side in both(bantam, "tini"):
+        quiet = side.run("--", *child, "orphans", 1)
+        loud = side.run("-w", "--", *child, "orphans", 1)
+        assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "0\n", ""), side.peer
+        assert (loud.returncode, loud.stdout) == (0, "0\n"), side.peer
+        assert loud.stderr != "", side.peer
+
+
+def test_tini_kill_process_group_even_when_empty(bantam, child):
+    results = []
+    for side in both(bantam, "tini"):
+        p = subprocess.Popen(side.command("--", *child, "family"), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, TINI_KILL_PROCESS_GROUP=""))
+        bantam.procs.append(_Tracked(p))
+        assert p.stdout.readline() == "ready\n"
+        os.kill(init_pid(p), signal.SIGUSR1)
+        results.append(sorted([p.stdout.readline(), p.stdout.readline()]))
+        assert p.wait(timeout=TIMEOUT) == 0
+    assert results[0] == results[1] == ["child 10\n", "grandchild 10\n"]
+
+
+# --- catatonit --------------------------------------------------------------------------
+
+def test_catatonit_is_a_subreaper_when_not_pid_1(bantam, child):
+    bantam.skip_if_emulated("qemu-user refuses PR_SET_CHILD_SUBREAPER")
+    for side in both(bantam, "catatonit"):
+        p = subprocess.Popen(direct(side, "--", *child, "grandparent"), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        bantam.procs.append(_Tracked(p))
+        out, err = p.communicate(timeout=TIMEOUT)
+        assert (p.returncode, out) == (0, f"{p.pid}\n"), (side.peer, err)
+
+
+def interactive_ctrl_z(argv):
+    """Runs `argv sh -i` on a new pseudo-terminal; starts a foreground job, types Ctrl-Z,
+    and returns the job's status as the shell saw it, whether `jobs` lists it stopped, and
+    the init's exit code."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["PS1"] = "$ "
+        os.execvp(argv[0], [*argv, "sh", "-i"])
+    out = b""
+
+    def read_until(marker):
+        nonlocal out
+        deadline = time.monotonic() + TIMEOUT
+        while marker not in out:
+            left = deadline - time.monotonic()
+            assert left > 0, out
+            if select.select([fd], [], [], left)[0]:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+
+    try:
+        os.write(fd, b"sh -c 'echo st''arted; exec sleep 100'\n")
+        read_until(b"started")
+        os.write(fd, b"\x1a")
+        os.write(fd, b"echo r''c=$?; jobs; echo jo''bs-done\n")
+        read_until(b"jobs-done")
+        # dash refuses the first `exit` while it still counts a stopped job, even a killed one.
+        os.write(fd, b"kill -9 %1; exit 7\n")
+        read_until(b"stopped jobs")  # returns early if the shell exited after all
+        try:
+            os.write(fd, b"exit 7\n")
+        except OSError:
+            pass
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    rc = out.split(b"rc=")[1].split()[0].decode()
+    listing = out.split(b"rc=")[1].split(b"jobs-done")[0]
+    return rc, b"Stopped" in listing, os.waitstatus_to_exitcode(status)
+
+
+def test_interactive_shell_gets_ctrl_z_under_dumb_init(bantam):
+    name = "dumb-init"
+    bantam.skip_if_emulated("not needed twice: the terminal handling is the same code")
+    link = bantam.tmp / name
+    if not link.exists():
+        link.symlink_to(bantam.path)
+    got = interactive_ctrl_z([str(link)])
+    # Ctrl-Z stops the foreground job (148 = 128 + SIGTSTP), `jobs` lists it as stopped,
+    # and the shell goes on and exits 7.
+    assert got == ("148", True, 7)
+    assert got == interactive_ctrl_z([peer_path(name)])

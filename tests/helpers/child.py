@@ -14,6 +14,9 @@ Each mode prints `ready` once it is set up, so a test can act without sleeping.
   daemons DIR KINDS  leave one orphaned daemon per letter of KINDS behind, then exit 3:
                    `g` (good) writes DIR/clean-N and exits on SIGTERM, `i` ignores SIGTERM;
                    in their own sessions; upper case (`G`, `I`) stay in our process group
+  leftover DIR     leave a process in our process group behind, then exit 0: it writes its
+                   pid to DIR/pid, then DIR/term on SIGTERM or DIR/probe on SIGWINCH, and
+                   exits (or exits by itself after 60 s)
 """
 import json
 import os
@@ -161,6 +164,32 @@ def daemons(directory, kinds="gi"):
     sys.exit(3)
 
 
+def leftover(directory):
+    ready_r, ready_w = os.pipe()
+    if os.fork() == 0:
+        os.close(ready_r)
+
+        def mark(name):
+            def handler(*_):
+                with open(os.path.join(directory, name), "w") as f:
+                    f.write(name + "\n")
+                os._exit(0)
+            return handler
+
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        signal.signal(signal.SIGTERM, mark("term"))
+        signal.signal(signal.SIGWINCH, mark("probe"))
+        with open(os.path.join(directory, "pid"), "w") as f:
+            f.write(f"{os.getpid()}\n")
+        os.close(ready_w)  # set up: the parent may go
+        time.sleep(60)
+        os._exit(0)
+    os.close(ready_w)
+    os.read(ready_r, 1)  # EOF once the leftover is set up
+    say("ready")
+
+
 if __name__ == "__main__":
     {"signals": signals, "family": family, "orphans": orphans, "report": report,
-     "tty": tty, "layout": layout, "grandparent": grandparent, "daemons": daemons}[sys.argv[1]](*sys.argv[2:])
+     "tty": tty, "layout": layout, "grandparent": grandparent, "daemons": daemons,
+     "leftover": leftover}[sys.argv[1]](*sys.argv[2:])
