@@ -403,11 +403,8 @@ fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Resul
 /// `1`/`true`/`yes` enable, `0`/`false`/`no`/empty disable; anything else is refused so a
 /// typo does not silently turn a feature off. Case does not matter.
 fn parse_bool(value: &[u8]) -> Option<bool> {
-    match word_index(b"1 TRUE YES 0 FALSE NO ", value, true) {
-        Some(index) => Some(index < 3),
-        None if value.is_empty() => Some(false),
-        None => None,
-    }
+    // The last word of the list is the empty one.
+    word_index(b"1 TRUE YES 0 FALSE NO  ", value, true).map(|index| index < 3)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! Numbers are the asm-generic ones, which x86_64 and aarch64 share.
 
-use crate::text::{eq, nth_word, split_once, strip_prefix, word_index};
+use crate::text::{nth_word, split_once, strip_prefix, word_index};
 
 /// A signal number, 1 to 64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,7 +178,8 @@ impl Rewrite {
         let (from, to_text) = split_once(text, b':');
         let from = Signal::parse(from)?;
         let to_text = to_text?;
-        let to = if eq(to_text, b"0", false) || eq(to_text, b"NONE", true) {
+        // Only letters fold, so `0` is matched exactly.
+        let to = if word_index(b"0 NONE ", to_text, true).is_some() {
             None
         } else {
             Some(Signal::parse(to_text)?)
