@@ -389,7 +389,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
             // Every personality's first line; bantam's own options follow it.
             // The peers name themselves as invoked; bantam by its own name, on any path.
             let name = match personality {
-                Personality::Native => b"bantam",
+                Personality::Native => PREFIX.get(..6).unwrap_or_default(),
                 _ => args.argv.iter().next().unwrap_or_default(),
             };
             write_line(
