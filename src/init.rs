@@ -410,7 +410,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 }
 
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
-    let colon: &[u8] = if err.arg.is_empty() { b"" } else { b": " };
+    let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
     say(b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
     sys::exit_group(cfg.personality.usage_exit())
 }
