@@ -177,18 +177,14 @@ struct KernelSigaction {
 /// Sets the disposition of `sig`; returns whether it was ignored before.
 pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Result<bool, Errno> {
     let new = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: 0 };
-    let mut old = KernelSigaction { handler: 0, flags: 0, restorer: 0, mask: 0 };
+    let mut old = MaybeUninit::<KernelSigaction>::uninit();
     // SAFETY: both pointers are to live structs of the kernel's layout; SIG_DFL and SIG_IGN
     // need no restorer.
     check(unsafe {
-        syscall!(
-            RT_SIGACTION,
-            sig.number(),
-            &new as *const KernelSigaction,
-            &mut old as *mut KernelSigaction,
-            SIGSET_SIZE
-        )
+        syscall!(RT_SIGACTION, sig.number(), &new as *const KernelSigaction, old.as_mut_ptr(), SIGSET_SIZE)
     })?;
+    // SAFETY: the call succeeded, so the kernel wrote the whole old action.
+    let old = unsafe { old.assume_init() };
     Ok(old.handler == Disposition::Ignore as usize)
 }
 
