@@ -98,3 +98,16 @@ def test_rebuilding_gives_byte_identical_binaries(tmp_path):
         first = (ROOT / "dist" / f"bantam-{arch}").read_bytes()
         second = (tmp_path / "dist" / f"bantam-{arch}").read_bytes()
         assert first == second, arch
+
+
+def test_plain_cargo_build_stops_with_a_hint(tmp_path):
+    # Without scripts/build (no -Z build-std, no memcpy from compiler_builtins) the build
+    # must stop at once with a pointer to the script, not fail later at the link.
+    env = {k: v for k, v in os.environ.items() if k not in ("RUSTC_BOOTSTRAP", "BANTAM_BUILD_STD")}
+    env["CARGO_TARGET_DIR"] = str(tmp_path / "target")
+    r = subprocess.run(["cargo", "build", "--release", "--target", "x86_64-unknown-linux-musl"], cwd=ROOT,
+                       env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode != 0
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error")]
+    assert errors[0] == "error: build bantam with scripts/build (it rebuilds core with -Z build-std for memcpy/memset)"
+    assert "linker" not in r.stderr and "undefined" not in r.stderr
