@@ -9,7 +9,7 @@ from conftest import ARCHES, ROOT
 
 SIZE_LIMIT = 8192  # hard budget per architecture; the goal is 4096
 # bantam is still over SIZE_LIMIT (x86_64 9,280 and aarch64 9,759 bytes when this was set;
-# 10,156 and 10,169 with the personalities).
+# 10,087 and 10,106 with the personalities).
 # Until it fits, this interim ceiling keeps it from growing; it only ever comes down.
 INTERIM_CEILING = 10240
 PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_GNU_STACK = 1, 2, 3, 0x6474E551
