@@ -15,8 +15,8 @@ Each mode prints `ready` once it is set up, so a test can act without sleeping.
                    `g` (good) writes DIR/clean-N and exits on SIGTERM, `i` ignores SIGTERM;
                    in their own sessions; upper case (`G`, `I`) stay in our process group
   leftover DIR     leave a process in our process group behind, then exit 0: it writes its
-                   pid to DIR/pid, then DIR/term on SIGTERM or DIR/probe on SIGWINCH, and
-                   exits (or exits by itself after 60 s)
+                   pid to DIR/pid, then DIR/term on SIGTERM or DIR/probe on SIGWINCH (the
+                   first one pending), and exits (or exits by itself after 60 s)
 """
 import json
 import os
@@ -126,9 +126,15 @@ def grandparent():
     if os.fork() == 0:
         os.close(done_r)
         parent_r, parent_w = os.pipe()
+        parent = os.getpid()
         if os.fork() == 0:
             os.close(parent_w)
-            os.read(parent_r, 1)  # EOF: our parent has exited, we are an orphan
+            os.read(parent_r, 1)  # EOF: our parent is exiting
+            # The exit closes the files before it reparents the children: the new parent
+            # shows a moment later (bounded wait).
+            deadline = time.monotonic() + 20
+            while os.getppid() == parent and time.monotonic() < deadline:
+                time.sleep(0.001)
             say(os.getppid())
             os._exit(0)
         os._exit(0)
@@ -168,21 +174,18 @@ def leftover(directory):
     ready_r, ready_w = os.pipe()
     if os.fork() == 0:
         os.close(ready_r)
-
-        def mark(name):
-            def handler(*_):
-                with open(os.path.join(directory, name), "w") as f:
-                    f.write(name + "\n")
-                os._exit(0)
-            return handler
-
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        signal.signal(signal.SIGTERM, mark("term"))
-        signal.signal(signal.SIGWINCH, mark("probe"))
+        # sigtimedwait, not handlers: the kernel hands over the lowest pending signal first,
+        # where a Python handler could be interrupted by the next one's.
+        waited = {signal.SIGTERM, signal.SIGWINCH}
+        signal.pthread_sigmask(signal.SIG_SETMASK, waited)
         with open(os.path.join(directory, "pid"), "w") as f:
             f.write(f"{os.getpid()}\n")
         os.close(ready_w)  # set up: the parent may go
-        time.sleep(60)
+        info = signal.sigtimedwait(waited, 60)
+        if info is not None:
+            name = "term" if info.si_signo == signal.SIGTERM else "probe"
+            with open(os.path.join(directory, name), "w") as f:
+                f.write(name + "\n")
         os._exit(0)
     os.close(ready_w)
     os.read(ready_r, 1)  # EOF once the leftover is set up
