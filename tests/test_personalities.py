@@ -281,26 +281,34 @@ def test_podman_init_runs_ls_quietly(bantam):
 
 # --- terminal ---------------------------------------------------------------------------
 
+class InteractiveShell:
+    """`argv sh -i` on a new pseudo-terminal, and what it has printed so far."""
+
+    def __init__(self, argv):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.environ["PS1"] = "$ "
+            os.execvp(argv[0], [*argv, "sh", "-i"])
+        self.out = b""
+
+    def read_until(self, marker):
+        """Bounded wait until the terminal has shown `marker` (or the shell is gone)."""
+        deadline = time.monotonic() + TIMEOUT
+        while marker not in self.out:
+            left = deadline - time.monotonic()
+            assert left > 0, self.out
+            if select.select([self.fd], [], [], left)[0]:
+                try:
+                    self.out += os.read(self.fd, 4096)
+                except OSError:
+                    break
+
+
 def interactive_ctrl_c(argv):
     """Runs `argv sh -i` on a new pseudo-terminal; starts a foreground job, types Ctrl-C,
     and returns the job's status as the shell saw it and the init's exit code."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["PS1"] = "$ "
-        os.execvp(argv[0], [*argv, "sh", "-i"])
-    out = b""
-
-    def read_until(marker):
-        nonlocal out
-        deadline = time.monotonic() + TIMEOUT
-        while marker not in out:
-            left = deadline - time.monotonic()
-            assert left > 0, out
-            if select.select([fd], [], [], left)[0]:
-                try:
-                    out += os.read(fd, 4096)
-                except OSError:
-                    break
+    sh = InteractiveShell(argv)
+    pid, fd, read_until = sh.pid, sh.fd, sh.read_until
 
     try:
         os.write(fd, b"sh -c 'echo st''arted; exec sleep 100'\n")
@@ -314,6 +322,7 @@ def interactive_ctrl_c(argv):
         _, status = os.waitpid(pid, 0)
     finally:
         os.close(fd)
+    out = sh.out
     rc = out.split(b"rc=")[1].split()[0].decode()
     return rc, os.waitstatus_to_exitcode(status), b"job control turned off" not in out and b"no job control" not in out
 
@@ -473,23 +482,8 @@ def interactive_ctrl_z(argv):
     """Runs `argv sh -i` on a new pseudo-terminal; starts a foreground job, types Ctrl-Z,
     and returns the job's status as the shell saw it, whether `jobs` lists it stopped, and
     the init's exit code."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["PS1"] = "$ "
-        os.execvp(argv[0], [*argv, "sh", "-i"])
-    out = b""
-
-    def read_until(marker):
-        nonlocal out
-        deadline = time.monotonic() + TIMEOUT
-        while marker not in out:
-            left = deadline - time.monotonic()
-            assert left > 0, out
-            if select.select([fd], [], [], left)[0]:
-                try:
-                    out += os.read(fd, 4096)
-                except OSError:
-                    break
+    sh = InteractiveShell(argv)
+    pid, fd, read_until = sh.pid, sh.fd, sh.read_until
 
     try:
         os.write(fd, b"sh -c 'echo st''arted; exec sleep 100'\n")
@@ -507,6 +501,7 @@ def interactive_ctrl_z(argv):
         _, status = os.waitpid(pid, 0)
     finally:
         os.close(fd)
+    out = sh.out
     rc = out.split(b"rc=")[1].split()[0].decode()
     listing = out.split(b"rc=")[1].split(b"jobs-done")[0]
     return rc, b"Stopped" in listing, os.waitstatus_to_exitcode(status)
