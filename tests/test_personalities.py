@@ -507,8 +507,8 @@ def interactive_ctrl_z(argv):
     return rc, b"Stopped" in listing, os.waitstatus_to_exitcode(status)
 
 
-def test_interactive_shell_gets_ctrl_z_under_dumb_init(bantam):
-    name = "dumb-init"
+@pytest.mark.parametrize("name", ["tini", "dumb-init"])
+def test_interactive_shell_gets_ctrl_z(bantam, name):
     bantam.skip_if_emulated("not needed twice: the terminal handling is the same code")
     link = bantam.tmp / name
     if not link.exists():
@@ -517,4 +517,6 @@ def test_interactive_shell_gets_ctrl_z_under_dumb_init(bantam):
     # Ctrl-Z stops the foreground job (148 = 128 + SIGTSTP), `jobs` lists it as stopped,
     # and the shell goes on and exits 7.
     assert got == ("148", True, 7)
-    assert got == interactive_ctrl_z([peer_path(name)])
+    if name == "dumb-init":
+        assert got == interactive_ctrl_z([peer_path(name)])
+    # As with Ctrl-C, Debian's tini 0.19 ends the shell first (README, Personalities).
