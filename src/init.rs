@@ -60,12 +60,9 @@ pub fn main(args: Args) -> ! {
     if cfg.setsid() {
         give_up_terminal();
     }
-    // A match rather than Option::map: the closure would be compiled as a function of its
-    // own that gets its five captures through memory.
-    #[allow(clippy::manual_map)]
     let child = match program {
-        Some(index) => Some(spawn_child(&cfg, args, index, inherited, sigchld_ignored)),
-        None => None,
+        Some(index) => spawn_child(&cfg, args, index, inherited, sigchld_ignored),
+        None => 0,
     };
     supervise(&cfg, child, pid1)
 }
@@ -178,166 +175,126 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
     if denied { sys::EACCES } else { sys::ENOENT }
 }
 
-/// What the main loop keeps between signals.
-struct Supervisor<'a> {
-    cfg: &'a Config,
-    child: Option<Pid>,
-    pid1: bool,
-    orphans: u64,
-    /// When to act next without a signal: the grace window's or the drain's end.
-    /// In milliseconds of CLOCK_MONOTONIC.
-    deadline: Option<u64>,
-    /// Set once the main child is reaped; with `--drain`, bantam then drains the rest.
-    main_status: Option<WaitStatus>,
-    draining: bool,
-}
-
 /// The main loop: sleep in rt_sigtimedwait until a signal comes, then reap or forward.
 /// The wait has a timeout only while a deadline is armed, so an idle bantam never wakes.
-fn supervise(cfg: &Config, child: Option<Pid>, pid1: bool) -> ! {
-    let mut st =
-        Supervisor { cfg, child, pid1, orphans: 0, deadline: None, main_status: None, draining: false };
+/// `child` is 0 in pause mode (no program).
+///
+/// One state: whether the main child has been reaped (`status`). Before that, a deadline
+/// is the grace window's end; after it, bantam is draining (SPEC §5: without `--drain`
+/// it exits at once) and the deadline is the drain's end.
+fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
     let wanted = cfg.collected();
+    // When to act without a signal, in milliseconds of CLOCK_MONOTONIC; 0 while none is
+    // armed (a deadline is always now plus a window of 1 ms or more).
+    let mut deadline = 0;
+    let mut status: Option<WaitStatus> = None;
+    let mut orphans = 0;
     loop {
-        let timeout = match st.deadline {
-            None => None,
-            Some(deadline) => match deadline::remaining(deadline, now_millis()) {
-                Some(left) => Some(left),
-                None => {
-                    st.on_deadline();
+        let timeout = match deadline {
+            0 => None,
+            _ => deadline::remaining(deadline, now_millis()),
+        };
+        // A deadline already passed is handled as rt_sigtimedwait's timeout would be.
+        let event = if deadline != 0 && timeout.is_none() {
+            Err(sys::EAGAIN)
+        } else {
+            sys::rt_sigtimedwait(wanted, timeout.as_ref())
+        };
+        let draining = status.is_some();
+        match event {
+            Ok(SIGCHLD) => {}
+            Ok(sig) => {
+                if draining {
+                    // The main child is gone, and a late SIGTERM neither restarts nor
+                    // lengthens the window.
+                } else if child != 0 {
+                    if forward_signal(cfg, sig, child, pid1) && cfg.grace_ms > 0 && is_termination(sig) && deadline == 0 {
+                        deadline = now_millis().saturating_add(cfg.grace_ms);
+                    }
+                    if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {
+                        // dumb-init suspends itself with its child; SIGCONT resumes it.
+                        let _ = sys::kill(sys::getpid(), SIGSTOP);
+                    }
+                } else if sig == SIGTERM || sig == SIGINT {
+                    log(cfg, 2, b"pause: got %S", &[u64::from(sig.number())]);
+                    sys::exit_group(0);
+                }
+                continue;
+            }
+            Err(sys::EAGAIN) => {
+                // The grace window or the drain's ended: SIGKILL what is left of it. After
+                // the drain's, reap once more and exit.
+                deadline = 0;
+                log(cfg, 2, b"window over: SIGKILL", &[]);
+                let _ = sys::kill(target(cfg, child, pid1, draining), SIGKILL);
+                if !draining {
                     continue;
                 }
-            },
-        };
-        let sig = match sys::rt_sigtimedwait(wanted, timeout.as_ref()) {
-            Ok(sig) => sig,
-            Err(sys::EAGAIN) => {
-                st.on_deadline();
-                continue;
             }
             Err(sys::EINTR) => continue,
             Err(e) => fatal(b"rt_sigtimedwait", e),
+        }
+        // SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
+        let none_left = loop {
+            match sys::wait4(-1, sys::WNOHANG) {
+                Ok((0, _)) => break false,
+                Ok((pid, raw)) if pid == child => status = Some(WaitStatus(raw)),
+                Ok((pid, _)) => {
+                    orphans += 1;
+                    if cfg.warn_reap {
+                        log(cfg, 1, b"warning: reaped zombie %d", &[pid as u64]);
+                    }
+                }
+                Err(sys::EINTR) => {}
+                Err(_) => break true, // ECHILD: no children at all
+            }
         };
-        if sig == SIGCHLD {
-            st.on_sigchld();
-        } else if st.main_status.is_some() {
-            // Draining: the main child is gone, and a late SIGTERM neither restarts nor
-            // lengthens the window.
-        } else if let Some(child) = child {
-            if forward_signal(cfg, sig, child, pid1) && cfg.grace_ms > 0 && is_termination(sig) {
-                st.deadline.get_or_insert(now_millis().saturating_add(cfg.grace_ms));
-            }
-            if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {
-                // dumb-init suspends itself with its child; SIGCONT resumes it.
-                let _ = sys::kill(sys::getpid(), SIGSTOP);
-            }
-        } else if sig == SIGTERM || sig == SIGINT {
-            log(cfg, 2, b"pause: got %S", &[u64::from(sig.number())]);
-            sys::exit_group(0);
+        let Some(status) = status else { continue };
+        if draining && deadline == 0 || !cfg.drain || none_left {
+            exit_with_child(cfg, child, status, orphans);
+        }
+        if !draining {
+            // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
+            // left, then wait for it until the window ends (SPEC §5).
+            let target = target(cfg, child, pid1, true);
+            log(cfg, 2, b"draining", &[]);
+            let _ = sys::kill(target, SIGTERM);
+            let _ = sys::kill(target, SIGCONT);
+            let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
+            deadline = now_millis().saturating_add(window);
         }
     }
 }
 
-impl Supervisor<'_> {
-    fn on_sigchld(&mut self) {
-        let none_left = self.reap_zombies();
-        if self.main_status.is_none() {
-            return;
-        }
-        if !self.cfg.drain || none_left {
-            self.exit_with_child();
-        }
-        if !self.draining {
-            self.start_drain();
-        }
+/// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
+fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -> ! {
+    if cfg.personality == Personality::DumbInit {
+        // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
+        forward_signal(cfg, SIGTERM, child, false);
     }
-
-    /// `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is left, then
-    /// wait for it until the window ends (SPEC §5).
-    fn start_drain(&mut self) {
-        let target = self.drain_target();
-        log(self.cfg, 2, b"draining", &[]);
-        let _ = sys::kill(target, SIGTERM);
-        let _ = sys::kill(target, SIGCONT);
-        let window = if self.cfg.grace_ms > 0 { self.cfg.grace_ms } else { DEFAULT_DRAIN_MS };
-        self.draining = true;
-        self.deadline = Some(now_millis().saturating_add(window));
-    }
-
-    /// As PID 1, every other process of the namespace (kill(-1) skips the caller); as a
-    /// subreaper, the main child's process group: without /proc there is no other way to
-    /// name descendants, and kill(-1) would reach the whole machine.
-    fn drain_target(&self) -> Pid {
-        if self.pid1 { -1 } else { -self.child.unwrap_or(0) }
-    }
-
-    /// The grace window or the drain's ended: SIGKILL what is left of it.
-    fn on_deadline(&mut self) {
-        self.deadline = None;
-        let target = match (self.draining, self.child) {
-            (true, _) => self.drain_target(),
-            (false, Some(child)) => forward_target(self.cfg, child, self.pid1),
-            (false, None) => return,
-        };
-        log(self.cfg, 2, b"window over: SIGKILL", &[]);
-        let _ = sys::kill(target, SIGKILL);
-        if self.draining {
-            self.reap_zombies();
-            self.exit_with_child();
-        }
-    }
-
-    /// SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
-    /// Records the main child's status when it is among them; returns true when bantam has
-    /// no children left at all (ECHILD).
-    fn reap_zombies(&mut self) -> bool {
-        loop {
-            match sys::wait4(-1, sys::WNOHANG) {
-                Ok((0, _)) => return false,
-                Ok((pid, status)) if Some(pid) == self.child => self.main_status = Some(WaitStatus(status)),
-                Ok((pid, _)) => {
-                    self.orphans += 1;
-                    if self.cfg.warn_reap {
-                        log(self.cfg, 1, b"warning: reaped zombie %d", &[pid as u64]);
-                    }
-                }
-                Err(sys::EINTR) => {}
-                Err(_) => return true, // ECHILD: no children at all
-            }
-        }
-    }
-
-    /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
-    /// Only once the main child is reaped (its status recorded).
-    fn exit_with_child(&self) -> ! {
-        let (cfg, child, orphans) = (self.cfg, self.child, self.orphans);
-        let status = self.main_status.unwrap_or(WaitStatus(0));
-        if let (Personality::DumbInit, Some(child)) = (cfg.personality, child) {
-            // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
-            forward_signal(cfg, SIGTERM, child, false);
-        }
-        const KILLED: &[u8] = b"child killed by %S (core dumped)";
-        let (template, n) = match status.ending() {
-            Ending::Exited(code) => (&b"child exited with %d"[..], code),
-            Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
-            // The same words without " (core dumped)".
-            Ending::Killed { signal, core_dumped: false } => (KILLED.get(..18).unwrap_or(KILLED), signal),
-        };
-        log(cfg, 2, template, &[u64::from(n)]);
-        log(cfg, 2, b"reaped %d orphans", &[orphans]);
-        sys::exit_group(cfg.remap.apply(status.exit_code()))
-    }
+    const KILLED: &[u8] = b"child killed by %S (core dumped)";
+    let (template, n) = match status.ending() {
+        Ending::Exited(code) => (&b"child exited with %d"[..], code),
+        Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
+        // The same words without " (core dumped)".
+        Ending::Killed { signal, core_dumped: false } => (KILLED.get(..18).unwrap_or(KILLED), signal),
+    };
+    log(cfg, 2, template, &[u64::from(n)]);
+    log(cfg, 2, b"reaped %d orphans", &[orphans]);
+    sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
 fn now_millis() -> u64 {
     sys::clock_gettime_monotonic().as_millis()
 }
 
-/// Where forwarded signals go. kill(-1) from a namespace init reaches every process of
-/// the namespace but itself; outside a namespace it would reach the whole machine, so
-/// there `--all` falls back to the child's process group.
-fn forward_target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
-    match cfg.target {
+/// Where forwarded signals go, or (`draining`) what the drain and its SIGKILL reach.
+/// kill(-1) from a namespace init reaches every process of the namespace but itself;
+/// outside a namespace it would reach the whole machine, so there `--all` falls back to
+/// the child's process group. The drain likewise: as a subreaper, without /proc there is
+/// no other way to name the descendants than the main child's process group.
+fn target(cfg: &Config, child: Pid, pid1: bool, draining: bool) -> Pid {
+    match if draining { Target::All } else { cfg.target } {
         Target::Child => child,
         Target::All if pid1 => -1,
         Target::Group | Target::All => -child,
@@ -350,7 +307,7 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
         log(cfg, 3, b"dropping %S", &[u64::from(sig.number())]);
         return false;
     };
-    let target = forward_target(cfg, child, pid1);
+    let target = target(cfg, child, pid1, false);
     // A negative target is a process group (-1: all); print it with its sign.
     let template: &[u8] = if target < 0 { b"forwarding %S to -%d" } else { b"forwarding %S to %d" };
     log(cfg, 3, template, &[u64::from(out.number()), u64::from(target.unsigned_abs())]);
