@@ -81,7 +81,7 @@ fn block_signals() -> SigSet {
 /// bantam gets them instead (prctl(2)).
 fn become_subreaper(cfg: &Config) {
     if let Err(e) = sys::prctl(sys::PR_SET_CHILD_SUBREAPER, 1) {
-        log(cfg, 1, b"warning: cannot become a subreaper: %E", &[u64::from(e.0)]);
+        log(cfg, b"\x01warning: cannot become a subreaper: %E", e.0.into(), 0);
     }
 }
 
@@ -116,7 +116,7 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
                 let _ = sys::setpgid(pid, pid);
             }
             if cfg.verbosity >= 2 {
-                say(b"started %s as pid %d", &[name], &[pid as u64]);
+                say(b"started %s as pid %d", name, pid as u64);
             }
             pid
         }
@@ -150,7 +150,7 @@ fn exec_child(
     // dumb-init starts its child with every signal unblocked.
     let _ = sys::rt_sigprocmask_setmask(if dumb { SigSet::EMPTY } else { inherited });
     let err = exec_search(name, argv, envp);
-    say(b"exec %s: %E", &[name], &[u64::from(err.0)]);
+    say(b"exec %s: %E", name, err.0.into());
     sys::exit_group(match err {
         _ if dumb => 2,
         sys::ENOENT => EXIT_NOT_FOUND,
@@ -216,7 +216,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                         let _ = sys::kill(sys::getpid(), SIGSTOP);
                     }
                 } else if sig == SIGTERM || sig == SIGINT {
-                    log(cfg, 2, b"pause: got %S", &[u64::from(sig.number())]);
+                    log(cfg, b"\x02pause: got %S", sig.number().into(), 0);
                     sys::exit_group(0);
                 }
                 continue;
@@ -225,7 +225,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                 // The grace window or the drain's ended: SIGKILL what is left of it. After
                 // the drain's, reap once more and exit.
                 deadline = 0;
-                log(cfg, 2, b"window over: SIGKILL", &[]);
+                log(cfg, b"\x02window over: SIGKILL", 0, 0);
                 let _ = sys::kill(target(cfg, child, pid1, draining), SIGKILL);
                 if !draining {
                     continue;
@@ -242,7 +242,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                 Ok((pid, _)) => {
                     orphans += 1;
                     if cfg.warn_reap {
-                        log(cfg, 1, b"warning: reaped zombie %d", &[pid as u64]);
+                        log(cfg, b"\x01warning: reaped zombie %d", pid as u64, 0);
                     }
                 }
                 Err(sys::EINTR) => {}
@@ -257,7 +257,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
             // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
             // left, then wait for it until the window ends (SPEC §5).
             let target = target(cfg, child, pid1, true);
-            log(cfg, 2, b"draining", &[]);
+            log(cfg, b"\x02draining", 0, 0);
             let _ = sys::kill(target, SIGTERM);
             let _ = sys::kill(target, SIGCONT);
             let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
@@ -272,15 +272,15 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
         forward_signal(cfg, SIGTERM, child, false);
     }
-    const KILLED: &[u8] = b"child killed by %S (core dumped)";
+    const KILLED: &[u8] = b"\x02child killed by %S (core dumped)";
     let (template, n) = match status.ending() {
-        Ending::Exited(code) => (&b"child exited with %d"[..], code),
+        Ending::Exited(code) => (&b"\x02child exited with %d"[..], code),
         Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
         // The same words without " (core dumped)".
-        Ending::Killed { signal, core_dumped: false } => (KILLED.get(..18).unwrap_or(KILLED), signal),
+        Ending::Killed { signal, core_dumped: false } => (KILLED.get(..19).unwrap_or(KILLED), signal),
     };
-    log(cfg, 2, template, &[u64::from(n)]);
-    log(cfg, 2, b"reaped %d orphans", &[orphans]);
+    log(cfg, template, n.into(), 0);
+    log(cfg, b"\x02reaped %d orphans", orphans, 0);
     sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
@@ -304,13 +304,13 @@ fn target(cfg: &Config, child: Pid, pid1: bool, draining: bool) -> Pid {
 /// Sends `sig`, after rewriting, to the configured target; false if it was dropped.
 fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
     let Some(out) = cfg.rewrite.apply(sig) else {
-        log(cfg, 3, b"dropping %S", &[u64::from(sig.number())]);
+        log(cfg, b"\x03dropping %S", sig.number().into(), 0);
         return false;
     };
     let target = target(cfg, child, pid1, false);
     // A negative target is a process group (-1: all); print it with its sign.
-    let template: &[u8] = if target < 0 { b"forwarding %S to -%d" } else { b"forwarding %S to %d" };
-    log(cfg, 3, template, &[u64::from(out.number()), u64::from(target.unsigned_abs())]);
+    let template: &[u8] = if target < 0 { b"\x03forwarding %S to -%d" } else { b"\x03forwarding %S to %d" };
+    log(cfg, template, out.number().into(), target.unsigned_abs().into());
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);
@@ -318,16 +318,19 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
     true
 }
 
-/// One diagnostic line (see [`say`]) without texts, if the verbosity allows `level`.
-fn log(cfg: &Config, level: u8, template: &[u8], numbers: &[u64]) {
-    if cfg.verbosity >= level {
-        say(template, &[], numbers);
+/// One diagnostic line (see [`say`]) without a text, if the verbosity reaches the level
+/// that is the template's first byte (1 warnings, 2 info, 3 debug).
+fn log(cfg: &Config, template: &[u8], a: u64, b: u64) {
+    if let Some((&level, template)) = template.split_first() {
+        if cfg.verbosity >= level {
+            write_line(2, PREFIX, template, &[], &[a, b]);
+        }
     }
 }
 
 /// `bantam: ` and `template` filled in (see [`msg::format`]) on stderr, with one write.
-fn say(template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
-    write_line(2, PREFIX, template, texts, numbers);
+fn say(template: &[u8], text: &[u8], number: u64) {
+    write_line(2, PREFIX, template, &[text], &[number]);
 }
 
 /// `prefix` and `template` filled in, as one line on `fd` with one write.
@@ -368,12 +371,12 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
-    say(b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
+    write_line(2, PREFIX, b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
     sys::exit_group(cfg.personality.usage_exit())
 }
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
 fn fatal(what: &[u8], err: Errno) -> ! {
-    say(b"%s: %E", &[what], &[u64::from(err.0)]);
+    say(b"%s: %E", what, err.0.into());
     sys::exit_group(EXIT_FATAL)
 }
