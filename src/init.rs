@@ -183,6 +183,10 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
 /// is the grace window's end; after it, bantam is draining (SPEC §5: without `--drain`
 /// it exits at once) and the deadline is the drain's end.
 fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
+    // Opaque to the optimizer: it would otherwise load every Config field the loop reads
+    // before the loop, and most of them then live on the stack (x86_64 has few callee-saved
+    // registers). Reading a field where it is used is smaller.
+    let cfg = core::hint::black_box(cfg);
     let wanted = cfg.collected();
     // When to act without a signal, in milliseconds of CLOCK_MONOTONIC; 0 while none is
     // armed (a deadline is always now plus a window of 1 ms or more).
