@@ -26,10 +26,11 @@ pub const EAGAIN: Errno = Errno(11);
 pub const EACCES: Errno = Errno(13);
 pub const ENOTDIR: Errno = Errno(20);
 
-/// Returns in `-4095..=-1` are errors; everything else is a result.
+/// The kernel returns errors as `-4095..=-1`. Every call bantam makes returns a count, a
+/// pid, a signal number or 0 on success, never a negative number, so the sign alone tells.
 fn check(ret: usize) -> Result<usize, Errno> {
     let signed = ret as isize;
-    if (-4095..=-1).contains(&signed) { Err(Errno(signed.unsigned_abs() as u16)) } else { Ok(ret) }
+    if signed < 0 { Err(Errno(signed.unsigned_abs() as u16)) } else { Ok(ret) }
 }
 
 /// What the kernel puts on the stack for a new process, and where `_start` finds it:
