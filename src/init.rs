@@ -38,7 +38,7 @@ pub fn main(args: Args) -> ! {
         exit_usage(&cfg, err);
     }
     // dumb-init collects the fault signals too, when they are sent with kill.
-    let _ = sys::rt_sigprocmask_block(cfg.collected());
+    let _ = sys::rt_sigprocmask(sys::SIG_BLOCK, cfg.collected());
     let program = match cfg.mode {
         Mode::Pause => None,
         Mode::Run { program } => Some(program),
@@ -71,7 +71,7 @@ pub fn main(args: Args) -> ! {
 /// bantam is PID 1 (the kernel drops unhandled signals sent to a namespace init), and
 /// returns the mask bantam was started with, for the child.
 fn block_signals() -> SigSet {
-    match sys::rt_sigprocmask_block(SigSet::all_but_faults()) {
+    match sys::rt_sigprocmask(sys::SIG_BLOCK, SigSet::all_but_faults()) {
         Ok(old) => old,
         Err(e) => fatal(b"rt_sigprocmask", e),
     }
@@ -148,7 +148,7 @@ fn exec_child(
         let _ = sys::rt_sigaction(SIGCHLD, sys::Disposition::Ignore);
     }
     // dumb-init starts its child with every signal unblocked.
-    let _ = sys::rt_sigprocmask_setmask(if dumb { SigSet::EMPTY } else { inherited });
+    let _ = sys::rt_sigprocmask(sys::SIG_SETMASK, if dumb { SigSet::EMPTY } else { inherited });
     let err = exec_search(name, argv, envp);
     say(b"exec %s: %E", name, err.0.into());
     sys::exit_group(match err {

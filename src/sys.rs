@@ -129,25 +129,22 @@ pub fn getpid() -> Pid {
     unsafe { syscall!(GETPID) as Pid }
 }
 
-const SIG_BLOCK: usize = 0;
-const SIG_SETMASK: usize = 2;
+/// `how` for [`rt_sigprocmask`]: add the set to the blocked signals.
+pub const SIG_BLOCK: usize = 0;
+/// `how` for [`rt_sigprocmask`]: block exactly the set.
+pub const SIG_SETMASK: usize = 2;
 /// The kernel's sigset size, the last argument of every rt_sig* call.
 const SIGSET_SIZE: usize = 8;
 
-/// Adds `set` to the blocked signals; returns the mask that was in force before.
-pub fn rt_sigprocmask_block(set: SigSet) -> Result<SigSet, Errno> {
+/// Changes the blocked signals by `set` as `how` says; returns the mask that was in force
+/// before.
+pub fn rt_sigprocmask(how: usize, set: SigSet) -> Result<SigSet, Errno> {
     let mut old = SigSet::EMPTY;
     // SAFETY: both pointers are to live 8-byte sets, the size we pass.
     check(unsafe {
-        syscall!(RT_SIGPROCMASK, SIG_BLOCK, &set.0 as *const u64, &mut old.0 as *mut u64, SIGSET_SIZE)
+        syscall!(RT_SIGPROCMASK, how, &set.0 as *const u64, &mut old.0 as *mut u64, SIGSET_SIZE)
     })?;
     Ok(old)
-}
-
-/// Replaces the blocked signals with `set`.
-pub fn rt_sigprocmask_setmask(set: SigSet) -> Result<(), Errno> {
-    // SAFETY: the pointer is to a live 8-byte set; no old set is asked for.
-    check(unsafe { syscall!(RT_SIGPROCMASK, SIG_SETMASK, &set.0 as *const u64, 0, SIGSET_SIZE) }).map(drop)
 }
 
 /// Dequeues one pending signal of `set`, waiting at most `timeout` (forever if None).
