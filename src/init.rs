@@ -9,7 +9,7 @@ use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM
 use bantam::status::{Ending, WaitStatus};
 use bantam::text;
 
-use crate::sys::{self, Args, CStrArray, Errno, Pid};
+use crate::sys::{self, Args, CStrArray, Disposition, Errno, Pid};
 
 const PREFIX: &[u8] = b"bantam: ";
 /// `--help` after the usage line that every personality prints. Tabs align the columns
@@ -56,12 +56,12 @@ pub fn main(args: Args) -> ! {
     }
     // An inherited SIGCHLD set to SIG_IGN would make the kernel reap children by itself,
     // and the child's exit status would be lost; the child gets the setting back.
-    let sigchld_ignored = sys::rt_sigaction(SIGCHLD, sys::Disposition::Default).unwrap_or(false);
+    let sigchld = sys::rt_sigaction(SIGCHLD, Disposition::Default).unwrap_or(Disposition::Default);
     if cfg.setsid() {
         give_up_terminal();
     }
     let child = match program {
-        Some(index) => spawn_child(&cfg, args, index, inherited, sigchld_ignored),
+        Some(index) => spawn_child(&cfg, args, index, inherited, sigchld),
         None => 0,
     };
     supervise(&cfg, child, pid1)
@@ -98,12 +98,12 @@ fn give_up_terminal() {
 }
 
 /// Starts the program in a child process and returns its pid.
-fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchld_ignored: bool) -> Pid {
+fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchld: Disposition) -> Pid {
     let argv = args.argv.skip(index);
     let name = argv.iter().next().unwrap_or_default();
     match sys::clone_fork() {
         Err(e) => fatal(b"clone", e),
-        Ok(0) => exec_child(cfg, name, argv, args.envp, inherited, sigchld_ignored),
+        Ok(0) => exec_child(cfg, name, argv, args.envp, inherited, sigchld),
         Ok(pid) => {
             if cfg.personality == Personality::DumbInit {
                 // As dumb-init: the init leaves the caller's directory (so it holds no
@@ -131,7 +131,7 @@ fn exec_child(
     argv: CStrArray,
     envp: CStrArray,
     inherited: SigSet,
-    sigchld_ignored: bool,
+    sigchld: Disposition,
 ) -> ! {
     let dumb = cfg.personality == Personality::DumbInit;
     if cfg.setsid() {
@@ -144,8 +144,8 @@ fn exec_child(
         // group cannot stop us with SIGTTOU. ENOTTY (no terminal) is the common case.
         let _ = sys::tcsetpgrp(0, sys::getpid());
     }
-    if sigchld_ignored {
-        let _ = sys::rt_sigaction(SIGCHLD, sys::Disposition::Ignore);
+    if sigchld == Disposition::Ignore {
+        let _ = sys::rt_sigaction(SIGCHLD, Disposition::Ignore);
     }
     // dumb-init starts its child with every signal unblocked.
     let _ = sys::rt_sigprocmask(sys::SIG_SETMASK, if dumb { SigSet::EMPTY } else { inherited });

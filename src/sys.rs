@@ -172,18 +172,16 @@ struct KernelSigaction {
     mask: u64,
 }
 
-/// Sets the disposition of `sig`; returns whether it was ignored before.
-pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Result<bool, Errno> {
-    let new = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: 0 };
-    let mut old = MaybeUninit::<KernelSigaction>::uninit();
-    // SAFETY: both pointers are to live structs of the kernel's layout; SIG_DFL and SIG_IGN
-    // need no restorer.
-    check(unsafe {
-        syscall!(RT_SIGACTION, sig.number(), &new as *const KernelSigaction, old.as_mut_ptr(), SIGSET_SIZE)
-    })?;
-    // SAFETY: the call succeeded, so the kernel wrote the whole old action.
-    let old = unsafe { old.assume_init() };
-    Ok(old.handler == Disposition::Ignore as usize)
+/// Sets the disposition of `sig`; returns the one before (after an execve, a signal's
+/// disposition is either of the two).
+pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Result<Disposition, Errno> {
+    let mut action = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: 0 };
+    let ptr = &mut action as *mut KernelSigaction;
+    // SAFETY: the pointer is to a live struct of the kernel's layout, given both as the new
+    // and as the old action: the kernel reads the new one before it writes the old one
+    // (kernel/signal.c). SIG_DFL and SIG_IGN need no restorer.
+    check(unsafe { syscall!(RT_SIGACTION, sig.number(), ptr, ptr, SIGSET_SIZE) })?;
+    Ok(if action.handler == Disposition::Ignore as usize { Disposition::Ignore } else { Disposition::Default })
 }
 
 /// A fork: `clone` with only the exit signal set. Returns 0 in the child. (aarch64 has no
