@@ -8,6 +8,7 @@ use bantam::path::Candidates;
 use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
 use bantam::text;
+use core::mem::MaybeUninit;
 
 use crate::sys::{self, Args, CStrArray, Disposition, Errno, Pid};
 
@@ -163,7 +164,8 @@ fn exec_child(
 fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
     let path = envp.iter().find_map(|entry| text::strip_prefix(entry, b"PATH=", false));
     let mut candidates = Candidates::new(name, path);
-    let mut buf = sys::ExecPath::new();
+    let mut bytes = [MaybeUninit::uninit(); 4096]; // PATH_MAX, the NUL included
+    let mut buf = sys::StackBuf::new(&mut bytes);
     let mut denied = false;
     while candidates.next_into(&mut buf) {
         match sys::execve(&buf, argv, envp) {
@@ -339,7 +341,8 @@ fn say(template: &[u8], text: &[u8], number: u64) {
 
 /// `prefix` and `template` filled in, as one line on `fd` with one write.
 fn write_line(fd: i32, prefix: &[u8], template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
-    let mut line = sys::LineBuf::new();
+    let mut bytes = [MaybeUninit::uninit(); 256];
+    let mut line = sys::StackBuf::new(&mut bytes);
     line.push(prefix);
     msg::format(&mut line, template, texts, numbers);
     line.write_line(fd);

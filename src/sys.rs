@@ -193,67 +193,61 @@ pub fn clone_fork() -> Result<Pid, Errno> {
     check(unsafe { syscall!(CLONE, SIGCHLD, 0, 0, 0, 0) }).map(|pid| pid as Pid)
 }
 
-/// Bytes written front to back into a stack buffer that is not zeroed first: for a 4 KB
-/// path (PATH_MAX) or a 256-byte message line, a memset would clear them for nothing.
-/// Only [`StackBuf::push`] writes it, at `len`, so its first `len` bytes are always
-/// initialized.
-pub struct StackBuf<const N: usize> {
-    bytes: [MaybeUninit<u8>; N],
+/// Bytes written front to back into stack memory that is not zeroed first: for a 4 KB
+/// path (PATH_MAX) or a message line, a memset would clear them for nothing. The memory is
+/// the caller's array, so that one non-generic `push` serves buffers of any size. Only
+/// [`StackBuf::push`] writes it, at `len`, so its first `len` bytes are always initialized.
+pub struct StackBuf<'a> {
+    bytes: &'a mut [MaybeUninit<u8>],
     len: usize,
 }
 
-/// The path execve runs.
-pub type ExecPath = StackBuf<4096>;
-/// One line of output; the last byte is kept for the newline.
-pub type LineBuf = StackBuf<256>;
-
-impl<const N: usize> StackBuf<N> {
-    pub fn new() -> StackBuf<N> {
-        StackBuf { bytes: [const { MaybeUninit::uninit() }; N], len: 0 }
+impl<'a> StackBuf<'a> {
+    pub fn new(bytes: &'a mut [MaybeUninit<u8>]) -> StackBuf<'a> {
+        StackBuf { bytes, len: 0 }
     }
 
-    /// Appends `byte` unless `len` has reached `limit` (at most N); false if it did not fit.
-    fn push(&mut self, byte: u8, limit: usize) -> bool {
-        let Some(slot) = self.bytes.get_mut(self.len).filter(|_| self.len < limit) else { return false };
+    /// Appends `byte`; false if the buffer is full.
+    fn push(&mut self, byte: u8) -> bool {
+        let Some(slot) = self.bytes.get_mut(self.len) else { return false };
         slot.write(byte);
         self.len += 1;
         true
     }
 
     fn as_bytes(&self) -> &[u8] {
-        // SAFETY: bytes[..len] are initialized (see `push`), and len <= N.
+        // SAFETY: bytes[..len] are initialized (see `push`), and len <= bytes.len().
         unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) }
+    }
+
+    /// Writes the line and a newline on `fd`, with one call. A full line loses its last
+    /// byte to the newline.
+    pub fn write_line(&mut self, fd: i32) {
+        self.len = self.len.min(self.bytes.len().saturating_sub(1));
+        self.push(b'\n');
+        let _ = write(fd, self.as_bytes());
     }
 }
 
-impl PathBuf for ExecPath {
+impl PathBuf for StackBuf<'_> {
     fn clear(&mut self) {
         self.len = 0;
     }
 
     fn push(&mut self, byte: u8) -> bool {
-        StackBuf::push(self, byte, 4096)
+        StackBuf::push(self, byte)
     }
 }
 
-impl LineBuf {
-    /// Writes the line and a newline on `fd`, with one call.
-    pub fn write_line(&mut self, fd: i32) {
-        self.push(b'\n', 256);
-        let _ = write(fd, self.as_bytes());
-    }
-}
-
-impl Sink for LineBuf {
+impl Sink for StackBuf<'_> {
     fn push_byte(&mut self, byte: u8) {
-        // Not into the last byte: that one is for the newline.
-        self.push(byte, 255);
+        self.push(byte);
     }
 }
 
 /// Replaces the process image with the program at `path`, which must end in a NUL byte.
 /// Returns only on failure.
-pub fn execve(path: &ExecPath, argv: CStrArray, envp: CStrArray) -> Errno {
+pub fn execve(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) -> Errno {
     let path = path.as_bytes();
     if path.last() != Some(&0) {
         return ENOENT;
