@@ -314,9 +314,8 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
         return false;
     };
     let target = target(cfg, child, pid1, false);
-    // A negative target is a process group (-1: all); print it with its sign.
-    let template: &[u8] = if target < 0 { b"\x03forwarding %S to -%d" } else { b"\x03forwarding %S to %d" };
-    log(cfg, template, out.number().into(), target.unsigned_abs().into());
+    // A negative target is a process group (-1: all), printed with its sign.
+    log(cfg, b"\x03forwarding %S to %d", out.number().into(), target as u64);
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
         // The child left its process group (setsid): it still gets the signal.
         let _ = sys::kill(child, out);

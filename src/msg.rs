@@ -78,7 +78,8 @@ impl Line {
 }
 
 /// Writes `template` into `line`, replacing each placeholder with the next value of its
-/// kind: `%s` a text, `%d` a number in decimal, `%S` a number as a signal (`SIGTERM`,
+/// kind: `%s` a text, `%d` a number in decimal, taken as signed (a process group prints
+/// as `-pgid`), `%S` a number as a signal (`SIGTERM`,
 /// `signal 40`), `%E` a number as an errno (`ENOENT`). A placeholder without a value left
 /// is dropped; any other byte is copied.
 pub fn format<S: Sink>(line: &mut S, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
@@ -104,6 +105,7 @@ pub fn format<S: Sink>(line: &mut S, template: &[u8], texts: &[&[u8]], numbers: 
         match kind {
             b'S' => push_signal(line, n),
             b'E' => push_errno(line, n),
+            _ if (n as i64) < 0 => line.push(b"-").push_number((n as i64).unsigned_abs()),
             _ => line.push_number(n),
         };
     }
@@ -198,6 +200,10 @@ mod tests {
         // Placeholders without values vanish; a lone % at the end stays.
         assert_eq!(formatted("a%sb%dc%", &[], &[]), "bantam: abc%\n");
         assert_eq!(formatted("%d%d%d", &[], &[1, 2]), "bantam: 12\n");
+        // %d is signed: a process group, and the extremes.
+        assert_eq!(formatted("to %d", &[], &[-42i64 as u64]), "bantam: to -42\n");
+        assert_eq!(formatted("%d", &[], &[i64::MIN as u64]), format!("bantam: {}\n", i64::MIN));
+        assert_eq!(formatted("%d", &[], &[i64::MAX as u64]), format!("bantam: {}\n", i64::MAX));
     }
 
     #[test]
