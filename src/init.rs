@@ -195,6 +195,10 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
     let mut deadline = 0;
     let mut status: Option<WaitStatus> = None;
     let mut orphans = 0;
+    // Where signals go: forwarded ones and the grace window's SIGKILL (see [`target`]);
+    // the drain's, to the rest of the namespace (PID 1) or of the child's process group.
+    let forward_to = target(cfg, child, pid1);
+    let rest = if pid1 { -1 } else { -child };
     loop {
         let timeout = match deadline {
             0 => None,
@@ -214,7 +218,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                     // The main child is gone, and a late SIGTERM neither restarts nor
                     // lengthens the window.
                 } else if child != 0 {
-                    if forward_signal(cfg, sig, child, pid1) && cfg.grace_ms > 0 && is_termination(sig) && deadline == 0 {
+                    if forward_signal(cfg, sig, child, forward_to) && cfg.grace_ms > 0 && is_termination(sig) && deadline == 0 {
                         deadline = now_millis().saturating_add(cfg.grace_ms);
                     }
                     if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {
@@ -232,7 +236,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                 // the drain's, reap once more and exit.
                 deadline = 0;
                 log(cfg, b"\x02window over: SIGKILL", 0, 0);
-                let _ = sys::kill(target(cfg, child, pid1, draining), SIGKILL);
+                let _ = sys::kill(if draining { rest } else { forward_to }, SIGKILL);
                 if !draining {
                     continue;
                 }
@@ -262,10 +266,9 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
         if !draining {
             // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
             // left, then wait for it until the window ends (SPEC §5).
-            let target = target(cfg, child, pid1, true);
             log(cfg, b"\x02draining", 0, 0);
-            let _ = sys::kill(target, SIGTERM);
-            let _ = sys::kill(target, SIGCONT);
+            let _ = sys::kill(rest, SIGTERM);
+            let _ = sys::kill(rest, SIGCONT);
             let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
             deadline = now_millis().saturating_add(window);
         }
@@ -276,7 +279,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
 fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -> ! {
     if cfg.personality == Personality::DumbInit {
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
-        forward_signal(cfg, SIGTERM, child, false);
+        forward_signal(cfg, SIGTERM, child, target(cfg, child, false));
     }
     const KILLED: &[u8] = b"\x02child killed by %S (core dumped)";
     let (template, n) = match status.ending() {
@@ -294,26 +297,25 @@ fn now_millis() -> u64 {
     sys::clock_gettime_monotonic().as_millis()
 }
 
-/// Where forwarded signals go, or (`draining`) what the drain and its SIGKILL reach.
-/// kill(-1) from a namespace init reaches every process of the namespace but itself;
-/// outside a namespace it would reach the whole machine, so there `--all` falls back to
-/// the child's process group. The drain likewise: as a subreaper, without /proc there is
-/// no other way to name the descendants than the main child's process group.
-fn target(cfg: &Config, child: Pid, pid1: bool, draining: bool) -> Pid {
-    match if draining { Target::All } else { cfg.target } {
+/// Where forwarded signals go. kill(-1) from a namespace init reaches every process of
+/// the namespace but itself; outside a namespace it would reach the whole machine, so
+/// there `--all` falls back to the child's process group. The drain does the same: as a
+/// subreaper, without /proc there is no other way to name the descendants than the main
+/// child's process group.
+fn target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
+    match cfg.target {
         Target::Child => child,
         Target::All if pid1 => -1,
         Target::Group | Target::All => -child,
     }
 }
 
-/// Sends `sig`, after rewriting, to the configured target; false if it was dropped.
-fn forward_signal(cfg: &Config, sig: Signal, child: Pid, pid1: bool) -> bool {
+/// Sends `sig`, after rewriting, to `target` (see [`target`]); false if it was dropped.
+fn forward_signal(cfg: &Config, sig: Signal, child: Pid, target: Pid) -> bool {
     let Some(out) = cfg.rewrite.apply(sig) else {
         log(cfg, b"\x03dropping %S", sig.number().into(), 0);
         return false;
     };
-    let target = target(cfg, child, pid1, false);
     // A negative target is a process group (-1: all), printed with its sign.
     log(cfg, b"\x03forwarding %S to %d", out.number().into(), target as u64);
     if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
