@@ -126,6 +126,9 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
 
 /// In the child: own process group, the terminal's foreground, the caller's signal state,
 /// then the program. Only returns by exiting 127 or 126 (dumb-init: 2).
+// Inlined into its one caller, which has its arguments at hand: as a function of its own
+// (one that never returns, which the optimizer keeps out of line) they go through memory.
+#[inline(always)]
 fn exec_child(
     cfg: &Config,
     name: &[u8],
