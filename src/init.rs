@@ -279,6 +279,8 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
 }
 
 /// Exits with the main child's code: its exit status or 128+signal, then `-e` remapped.
+// Inlined into its one caller, as exec_child is.
+#[inline(always)]
 fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -> ! {
     if cfg.personality == Personality::DumbInit {
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
