@@ -382,6 +382,8 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     sys::exit_group(0)
 }
 
+// Inlined into its one caller, as exec_child is.
+#[inline(always)]
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
     write_line(2, PREFIX, b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
