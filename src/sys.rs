@@ -174,6 +174,7 @@ struct KernelSigaction {
 
 /// Sets the disposition of `sig`; returns the one before (after an execve, a signal's
 /// disposition is either of the two).
+#[inline(always)]
 pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Result<Disposition, Errno> {
     let mut action = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: 0 };
     let ptr = &mut action as *mut KernelSigaction;
