@@ -17,7 +17,7 @@ pub type Pid = i32;
 
 /// An error number from a failed system call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Errno(pub u16);
+pub struct Errno(pub u32);
 
 pub const ENOENT: Errno = Errno(2);
 pub const ESRCH: Errno = Errno(3);
@@ -30,7 +30,7 @@ pub const ENOTDIR: Errno = Errno(20);
 /// pid, a signal number or 0 on success, never a negative number, so the sign alone tells.
 fn check(ret: usize) -> Result<usize, Errno> {
     let signed = ret as isize;
-    if signed < 0 { Err(Errno(signed.unsigned_abs() as u16)) } else { Ok(ret) }
+    if signed < 0 { Err(Errno(signed.unsigned_abs() as u32)) } else { Ok(ret) }
 }
 
 /// What the kernel puts on the stack for a new process, and where `_start` finds it:
