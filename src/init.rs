@@ -196,7 +196,9 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
     // When to act without a signal, in milliseconds of CLOCK_MONOTONIC; 0 while none is
     // armed (a deadline is always now plus a window of 1 ms or more).
     let mut deadline = 0;
-    let mut status: Option<WaitStatus> = None;
+    // The main child's raw wait status once it is reaped (16 bits, so never negative);
+    // -1 until then.
+    let mut status = -1;
     let mut orphans = 0;
     // Where signals go: forwarded ones and the grace window's SIGKILL (see [`target`]);
     // the drain's, to the rest of the namespace (PID 1) or of the child's process group.
@@ -213,7 +215,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
         } else {
             sys::rt_sigtimedwait(wanted, timeout.as_ref())
         };
-        let draining = status.is_some();
+        let draining = status >= 0;
         match event {
             Ok(SIGCHLD) => {}
             Ok(sig) => {
@@ -251,7 +253,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
         let none_left = loop {
             match sys::wait4(-1, sys::WNOHANG) {
                 Ok((0, _)) => break false,
-                Ok((pid, raw)) if pid == child => status = Some(WaitStatus(raw)),
+                Ok((pid, raw)) if pid == child => status = raw,
                 Ok((pid, _)) => {
                     orphans += 1;
                     if cfg.warn_reap {
@@ -262,9 +264,11 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                 Err(_) => break true, // ECHILD: no children at all
             }
         };
-        let Some(status) = status else { continue };
+        if status < 0 {
+            continue;
+        }
         if draining && deadline == 0 || !cfg.drain || none_left {
-            exit_with_child(cfg, child, status, orphans);
+            exit_with_child(cfg, child, WaitStatus(status), orphans);
         }
         if !draining {
             // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
