@@ -205,15 +205,14 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
     let forward_to = target(cfg, child, pid1);
     let rest = if pid1 { -1 } else { -child };
     loop {
-        let timeout = match deadline {
-            0 => None,
-            _ => deadline::remaining(deadline, now_millis()),
-        };
-        // A deadline already passed is handled as rt_sigtimedwait's timeout would be.
-        let event = if deadline != 0 && timeout.is_none() {
-            Err(sys::EAGAIN)
+        let event = if deadline == 0 {
+            sys::rt_sigtimedwait(wanted, None)
         } else {
-            sys::rt_sigtimedwait(wanted, timeout.as_ref())
+            match deadline::remaining(deadline, now_millis()) {
+                Some(timeout) => sys::rt_sigtimedwait(wanted, Some(&timeout)),
+                // A deadline already passed is handled as rt_sigtimedwait's timeout would be.
+                None => Err(sys::EAGAIN),
+            }
         };
         let draining = status >= 0;
         match event {
