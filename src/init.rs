@@ -52,7 +52,7 @@ pub fn main(args: Args) -> ! {
     if let Some(sig) = cfg.pdeathsig {
         // The parent's death then arrives as `sig`, blocked and collected like any other.
         if let Err(e) = sys::prctl(sys::PR_SET_PDEATHSIG, usize::from(sig.number())) {
-            fatal(b"prctl(PR_SET_PDEATHSIG)", e);
+            fatal(b"prctl(PR_SET_PDEATHSIG): %E", e);
         }
     }
     // An inherited SIGCHLD set to SIG_IGN would make the kernel reap children by itself,
@@ -74,7 +74,7 @@ pub fn main(args: Args) -> ! {
 fn block_signals() -> SigSet {
     match sys::rt_sigprocmask(sys::SIG_BLOCK, SigSet::all_but_faults()) {
         Ok(old) => old,
-        Err(e) => fatal(b"rt_sigprocmask", e),
+        Err(e) => fatal(b"rt_sigprocmask: %E", e),
     }
 }
 
@@ -103,7 +103,7 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
     let argv = args.argv.skip(index);
     let name = argv.iter().next().unwrap_or_default();
     match sys::clone_fork() {
-        Err(e) => fatal(b"clone", e),
+        Err(e) => fatal(b"clone: %E", e),
         Ok(0) => exec_child(cfg, name, argv, args.envp, inherited, sigchld),
         Ok(pid) => {
             if cfg.personality == Personality::DumbInit {
@@ -246,7 +246,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                 }
             }
             Err(sys::EINTR) => continue,
-            Err(e) => fatal(b"rt_sigtimedwait", e),
+            Err(e) => fatal(b"rt_sigtimedwait: %E", e),
         }
         // SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
         let none_left = loop {
@@ -395,6 +395,6 @@ fn exit_usage(cfg: &Config, err: UsageError) -> ! {
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
 fn fatal(what: &[u8], err: Errno) -> ! {
-    say(b"%s: %E", what, err.0.into());
+    say(what, b"", err.0.into());
     sys::exit_group(EXIT_FATAL)
 }
