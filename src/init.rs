@@ -236,14 +236,11 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                 continue;
             }
             Err(sys::EAGAIN) => {
-                // The grace window or the drain's ended: SIGKILL what is left of it. After
-                // the drain's, reap once more and exit.
+                // The grace window or the drain's ended: SIGKILL what is left of it, and
+                // reap (after the drain's, once more before exiting).
                 deadline = 0;
                 log(cfg, b"\x02window over: SIGKILL", 0, 0);
                 let _ = sys::kill(if draining { rest } else { forward_to }, SIGKILL);
-                if !draining {
-                    continue;
-                }
             }
             Err(sys::EINTR) => continue,
             Err(e) => fatal(b"rt_sigtimedwait: %E", e),
