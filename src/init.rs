@@ -256,8 +256,9 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                         log(cfg, b"\x01warning: reaped zombie %d", pid as u64, 0);
                     }
                 }
-                Err(sys::EINTR) => {}
-                Err(_) => break true, // ECHILD: no children at all
+                // ECHILD: no children at all. (With WNOHANG, wait4 never sleeps, so it
+                // cannot be interrupted: kernel/exit.c do_wait.)
+                Err(_) => break true,
             }
         };
         if status < 0 {
