@@ -227,7 +227,11 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                     // The main child is gone, and a late SIGTERM neither restarts nor
                     // lengthens the window.
                 } else if child != 0 {
-                    if forward_signal(cfg, sig, child, forward_to) && cfg.grace_ms > 0 && is_termination(sig) && deadline == 0 {
+                    if forward_signal(cfg, sig, child, forward_to)
+                        && cfg.grace_ms > 0
+                        && is_termination(sig)
+                        && deadline == 0
+                    {
                         deadline = now_millis().saturating_add(cfg.grace_ms);
                     }
                     if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {

@@ -182,7 +182,11 @@ pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Result<Disposition
     // and as the old action: the kernel reads the new one before it writes the old one
     // (kernel/signal.c). SIG_DFL and SIG_IGN need no restorer.
     check(unsafe { syscall!(RT_SIGACTION, sig.number(), ptr, ptr, SIGSET_SIZE) })?;
-    Ok(if action.handler == Disposition::Ignore as usize { Disposition::Ignore } else { Disposition::Default })
+    Ok(if action.handler == Disposition::Ignore as usize {
+        Disposition::Ignore
+    } else {
+        Disposition::Default
+    })
 }
 
 /// A fork: `clone` with only the exit signal set. Returns 0 in the child. (aarch64 has no
