@@ -343,10 +343,10 @@ fn forward_signal(cfg: &Config, sig: Signal, child: Pid, target: Pid) -> bool {
 /// One diagnostic line (see [`say`]) without a text, if the verbosity reaches the level
 /// that is the template's first byte (1 warnings, 2 info, 3 debug).
 fn log(cfg: &Config, template: &[u8], a: u64, b: u64) {
-    if let Some((&level, template)) = template.split_first() {
-        if cfg.verbosity >= level {
-            write_line(2, PREFIX, template, &[], &[a, b]);
-        }
+    if let Some((&level, template)) = template.split_first()
+        && cfg.verbosity >= level
+    {
+        write_line(2, PREFIX, template, &[], &[a, b]);
     }
 }
 
