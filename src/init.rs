@@ -93,8 +93,8 @@ fn become_subreaper(cfg: &Config) {
 /// the next SIGHUP/SIGCONT, which loses a real one when the hand-off sent none.
 fn give_up_terminal() {
     if sys::ioctl_tty(0, sys::TIOCNOTTY).is_ok() {
-        let hand_off = SigSet::EMPTY.with(SIGHUP).with(SIGCONT);
-        while sys::rt_sigtimedwait(hand_off, Some(&Instant::default())).is_ok() {}
+        const HAND_OFF: SigSet = SigSet::EMPTY.with(SIGHUP).with(SIGCONT);
+        while sys::rt_sigtimedwait(&HAND_OFF, Some(&Instant::default())).is_ok() {}
     }
 }
 
@@ -211,10 +211,10 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
     let rest = if pid1 { -1 } else { -child };
     loop {
         let event = if deadline == 0 {
-            sys::rt_sigtimedwait(wanted, None)
+            sys::rt_sigtimedwait(&wanted, None)
         } else {
             match deadline::remaining(deadline, now_millis()) {
-                Some(timeout) => sys::rt_sigtimedwait(wanted, Some(&timeout)),
+                Some(timeout) => sys::rt_sigtimedwait(&wanted, Some(&timeout)),
                 // A deadline already passed is handled as rt_sigtimedwait's timeout would be.
                 None => Err(sys::EAGAIN),
             }

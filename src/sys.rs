@@ -149,7 +149,7 @@ pub fn rt_sigprocmask(how: usize, set: SigSet) -> Result<SigSet, Errno> {
 
 /// Dequeues one pending signal of `set`, waiting at most `timeout` (forever if None).
 /// The signals of `set` must be blocked. Times out with EAGAIN.
-pub fn rt_sigtimedwait(set: SigSet, timeout: Option<&Instant>) -> Result<Signal, Errno> {
+pub fn rt_sigtimedwait(set: &SigSet, timeout: Option<&Instant>) -> Result<Signal, Errno> {
     let timeout = timeout.map_or(core::ptr::null(), |t| t as *const Instant);
     // SAFETY: the set and timeout point to live memory; no siginfo is asked for.
     let n = check(unsafe { syscall!(RT_SIGTIMEDWAIT, &set.0 as *const u64, 0, timeout, SIGSET_SIZE) })?;
