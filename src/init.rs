@@ -65,7 +65,11 @@ pub fn main(args: Args) -> ! {
         Some(index) => spawn_child(&cfg, args, index, inherited, sigchld),
         None => 0,
     };
-    supervise(&cfg, child, pid1)
+    let to = target(&cfg, child, pid1);
+    // What the drain reaches: as PID 1, every other process of the namespace (kill(-1)
+    // skips the caller); as a subreaper, the main child's process group (see [`target`]).
+    let rest = if pid1 { -1 } else { -child };
+    supervise(&cfg, child, to, rest)
 }
 
 /// Blocks every signal but the fault signals, so that none is lost or acted on while
@@ -187,12 +191,13 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
 
 /// The main loop: sleep in rt_sigtimedwait until a signal comes, then reap or forward.
 /// The wait has a timeout only while a deadline is armed, so an idle bantam never wakes.
-/// `child` is 0 in pause mode (no program).
+/// `child` is 0 in pause mode (no program). Signals go to `to`: forwarded ones and the
+/// grace window's SIGKILL; once draining, the drain's, to `rest` (SPEC §5).
 ///
 /// One state: whether the main child has been reaped (`status`). Before that, a deadline
 /// is the grace window's end; after it, bantam is draining (SPEC §5: without `--drain`
 /// it exits at once) and the deadline is the drain's end.
-fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
+fn supervise(cfg: &Config, child: Pid, mut to: Pid, rest: Pid) -> ! {
     // Opaque to the optimizer: it would otherwise load every Config field the loop reads
     // before the loop, and most of them then live on the stack (x86_64 has few callee-saved
     // registers). Reading a field where it is used is smaller.
@@ -205,10 +210,6 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
     // -1 until then.
     let mut status = -1;
     let mut orphans = 0;
-    // Where signals go: forwarded ones and the grace window's SIGKILL (see [`target`]);
-    // the drain's, to the rest of the namespace (PID 1) or of the child's process group.
-    let forward_to = target(cfg, child, pid1);
-    let rest = if pid1 { -1 } else { -child };
     loop {
         let event = if deadline == 0 {
             sys::rt_sigtimedwait(&wanted, None)
@@ -227,7 +228,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                     // The main child is gone, and a late SIGTERM neither restarts nor
                     // lengthens the window.
                 } else if child != 0 {
-                    if forward_signal(cfg, sig, child, forward_to)
+                    if forward_signal(cfg, sig, child, to)
                         && cfg.grace_ms > 0
                         && is_termination(sig)
                         && deadline == 0
@@ -249,7 +250,7 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
                 // reap (after the drain's, once more before exiting).
                 deadline = 0;
                 log(cfg, b"\x02window over: SIGKILL", 0, 0);
-                let _ = sys::kill(if draining { rest } else { forward_to }, SIGKILL);
+                let _ = sys::kill(to, SIGKILL);
             }
             Err(sys::EINTR) => continue,
             Err(e) => fatal(b"rt_sigtimedwait: %E", e),
@@ -280,8 +281,9 @@ fn supervise(cfg: &Config, child: Pid, pid1: bool) -> ! {
             // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
             // left, then wait for it until the window ends (SPEC §5).
             log(cfg, b"\x02draining", 0, 0);
-            let _ = sys::kill(rest, SIGTERM);
-            let _ = sys::kill(rest, SIGCONT);
+            to = rest;
+            let _ = sys::kill(to, SIGTERM);
+            let _ = sys::kill(to, SIGCONT);
             let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
             deadline = now_millis().saturating_add(window);
         }
