@@ -39,7 +39,8 @@ pub fn main(args: Args) -> ! {
         exit_usage(&cfg, err);
     }
     // dumb-init collects the fault signals too, when they are sent with kill.
-    let _ = sys::rt_sigprocmask(sys::SIG_BLOCK, cfg.collected());
+    let wanted = cfg.collected();
+    let _ = sys::rt_sigprocmask(sys::SIG_BLOCK, wanted);
     let program = match cfg.mode {
         Mode::Pause => None,
         Mode::Run { program } => Some(program),
@@ -69,7 +70,7 @@ pub fn main(args: Args) -> ! {
     // What the drain reaches: as PID 1, every other process of the namespace (kill(-1)
     // skips the caller); as a subreaper, the main child's process group (see [`target`]).
     let rest = if pid1 { -1 } else { -child };
-    supervise(&cfg, child, to, rest)
+    supervise(&cfg, &wanted, child, to, rest)
 }
 
 /// Blocks every signal but the fault signals, so that none is lost or acted on while
@@ -197,12 +198,11 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
 /// One state: whether the main child has been reaped (`status`). Before that, a deadline
 /// is the grace window's end; after it, bantam is draining (SPEC §5: without `--drain`
 /// it exits at once) and the deadline is the drain's end.
-fn supervise(cfg: &Config, child: Pid, mut to: Pid, rest: Pid) -> ! {
+fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) -> ! {
     // Opaque to the optimizer: it would otherwise load every Config field the loop reads
     // before the loop, and most of them then live on the stack (x86_64 has few callee-saved
     // registers). Reading a field where it is used is smaller.
     let cfg = core::hint::black_box(cfg);
-    let wanted = cfg.collected();
     // When to act without a signal, in milliseconds of CLOCK_MONOTONIC; 0 while none is
     // armed (a deadline is always now plus a window of 1 ms or more).
     let mut deadline = 0;
@@ -212,10 +212,10 @@ fn supervise(cfg: &Config, child: Pid, mut to: Pid, rest: Pid) -> ! {
     let mut orphans = 0;
     loop {
         let event = if deadline == 0 {
-            sys::rt_sigtimedwait(&wanted, None)
+            sys::rt_sigtimedwait(wanted, None)
         } else {
             match deadline::remaining(deadline, now_millis()) {
-                Some(timeout) => sys::rt_sigtimedwait(&wanted, Some(&timeout)),
+                Some(timeout) => sys::rt_sigtimedwait(wanted, Some(&timeout)),
                 // A deadline already passed is handled as rt_sigtimedwait's timeout would be.
                 None => Err(sys::EAGAIN),
             }
