@@ -228,7 +228,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                     // The main child is gone, and a late SIGTERM neither restarts nor
                     // lengthens the window.
                 } else if child != 0 {
-                    if forward_signal(cfg, sig, child, to)
+                    if forward_signal(cfg, sig, to)
                         && cfg.grace_ms > 0
                         && is_termination(sig)
                         && deadline == 0
@@ -296,7 +296,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
 fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -> ! {
     if cfg.personality == Personality::DumbInit {
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
-        forward_signal(cfg, SIGTERM, child, target(cfg, child, false));
+        forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
     const KILLED: &[u8] = b"\x02child killed by %S (core dumped)";
     let (template, n) = match status.ending() {
@@ -328,16 +328,17 @@ fn target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
 }
 
 /// Sends `sig`, after rewriting, to `target` (see [`target`]); false if it was dropped.
-fn forward_signal(cfg: &Config, sig: Signal, child: Pid, target: Pid) -> bool {
+fn forward_signal(cfg: &Config, sig: Signal, target: Pid) -> bool {
     let Some(out) = cfg.rewrite.apply(sig) else {
         log(cfg, b"\x03dropping %S", sig.number().into(), 0);
         return false;
     };
     // A negative target is a process group (-1: all), printed with its sign.
     log(cfg, b"\x03forwarding %S to %d", out.number().into(), target as u64);
-    if sys::kill(target, out) == Err(sys::ESRCH) && target == -child {
+    // The child's process group is below -1 (the child is never PID 1; -1 is all).
+    if sys::kill(target, out) == Err(sys::ESRCH) && target < -1 {
         // The child left its process group (setsid): it still gets the signal.
-        let _ = sys::kill(child, out);
+        let _ = sys::kill(-target, out);
     }
     true
 }
