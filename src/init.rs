@@ -41,9 +41,10 @@ pub fn main(args: Args) -> ! {
     // dumb-init collects the fault signals too, when they are sent with kill.
     let wanted = cfg.collected();
     let _ = sys::rt_sigprocmask(sys::SIG_BLOCK, wanted);
+    // The program's index in argv, which is never 0 (argv[0] is bantam); 0 for none.
     let program = match cfg.mode {
-        Mode::Pause => None,
-        Mode::Run { program } => Some(program),
+        Mode::Pause => 0,
+        Mode::Run { program } => program,
         _ => print_and_exit(&cfg, args),
     };
     let pid1 = sys::getpid() == 1;
@@ -62,10 +63,7 @@ pub fn main(args: Args) -> ! {
     if cfg.setsid() {
         give_up_terminal();
     }
-    let child = match program {
-        Some(index) => spawn_child(&cfg, args, index, inherited, sigchld),
-        None => 0,
-    };
+    let child = if program == 0 { 0 } else { spawn_child(&cfg, args, program, inherited, sigchld) };
     let to = target(&cfg, child, pid1);
     // What the drain reaches: as PID 1, every other process of the namespace (kill(-1)
     // skips the caller); as a subreaper, the main child's process group (see [`target`]).
