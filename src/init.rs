@@ -66,7 +66,8 @@ pub fn main(args: Args) -> ! {
     let child = if program == 0 { 0 } else { spawn_child(&cfg, args, program, inherited, sigchld) };
     let to = target(&cfg, child, pid1);
     // What the drain reaches: as PID 1, every other process of the namespace (kill(-1)
-    // skips the caller); as a subreaper, the main child's process group (see [`target`]).
+    // skips the caller); as a subreaper, the main child's process group, for without /proc
+    // there is no other way to name the descendants (and kill(-1) would reach the machine).
     let rest = if pid1 { -1 } else { -child };
     supervise(&cfg, &wanted, child, to, rest)
 }
@@ -314,9 +315,7 @@ fn now_millis() -> u64 {
 
 /// Where forwarded signals go. kill(-1) from a namespace init reaches every process of
 /// the namespace but itself; outside a namespace it would reach the whole machine, so
-/// there `--all` falls back to the child's process group. The drain does the same: as a
-/// subreaper, without /proc there is no other way to name the descendants than the main
-/// child's process group.
+/// there `--all` falls back to the child's process group.
 fn target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
     match cfg.target {
         Target::Child => child,
@@ -401,8 +400,8 @@ fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     sys::exit_group(cfg.personality.usage_exit())
 }
 
-/// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
-fn fatal(what: &[u8], err: Errno) -> ! {
-    say(what, b"", err.0.into());
+/// A setup step failed: `bantam: <what>: <ERRNO>` (`template` is `<what>: %E`), exit 1.
+fn fatal(template: &[u8], err: Errno) -> ! {
+    say(template, b"", err.0.into());
     sys::exit_group(EXIT_FATAL)
 }
