@@ -273,7 +273,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
         if status < 0 {
             continue;
         }
-        if draining && deadline == 0 || !cfg.drain || none_left {
+        if !cfg.drain || none_left || draining && deadline == 0 {
             exit_with_child(cfg, child, WaitStatus(status), orphans);
         }
         if !draining {
