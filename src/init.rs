@@ -3,7 +3,7 @@
 
 use bantam::cli::{self, Config, Mode, Personality, Target, UsageError};
 use bantam::deadline::{self, DEFAULT_DRAIN_MS, Instant, is_termination};
-use bantam::msg::{self, Sink};
+use bantam::msg::{self, Msg};
 use bantam::path::Candidates;
 use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
@@ -11,21 +11,6 @@ use bantam::text;
 use core::mem::MaybeUninit;
 
 use crate::sys::{self, Args, CStrArray, Disposition, Errno, Pid};
-
-const PREFIX: &[u8] = b"bantam: ";
-/// `--help` after the usage line that every personality prints. Tabs align the columns
-/// (stops every 8) at a byte each, where spaces would pad them.
-const HELP: &[u8] = b"-g --group\t\tBANTAM_GROUP=1\t\tsignal the child's process group
--a --all\t\tBANTAM_ALL=1\t\tsignal every process
--s --subreaper\t\tBANTAM_SUBREAPER=1\t(automatic unless PID 1)
--p --pdeathsig SIG\tBANTAM_PDEATHSIG\tact on SIG when the parent dies
--r --rewrite F:T\tBANTAM_REWRITE\t\tforward F as T (T 0: drop)
--e --remap-exit N\tBANTAM_REMAP_EXIT\texit 0 instead of N
--t --grace TIME\t\tBANTAM_GRACE\t\tSIGKILL TIME after TERM/INT/QUIT
--d --drain\t\tBANTAM_DRAIN=1\t\tstop the rest when PROGRAM exits
--v --verbose, -q --quiet\tBANTAM_VERBOSITY=0..3
--P --pause (no PROGRAM), -V --version, -h --help
-";
 
 /// Exit codes of bantam's own failures (SPEC §4.6, §4.9).
 const EXIT_FATAL: u8 = 1;
@@ -54,7 +39,7 @@ pub fn main(args: Args) -> ! {
     if let Some(sig) = cfg.pdeathsig {
         // The parent's death then arrives as `sig`, blocked and collected like any other.
         if let Err(e) = sys::prctl(sys::PR_SET_PDEATHSIG, usize::from(sig.number())) {
-            fatal(b"prctl(PR_SET_PDEATHSIG): %E", e);
+            fatal(Msg::PdeathsigFailed, e);
         }
     }
     // An inherited SIGCHLD set to SIG_IGN would make the kernel reap children by itself,
@@ -78,7 +63,7 @@ pub fn main(args: Args) -> ! {
 fn block_signals() -> SigSet {
     match sys::rt_sigprocmask(sys::SIG_BLOCK, SigSet::all_but_faults()) {
         Ok(old) => old,
-        Err(e) => fatal(b"rt_sigprocmask: %E", e),
+        Err(e) => fatal(Msg::SigprocmaskFailed, e),
     }
 }
 
@@ -86,7 +71,7 @@ fn block_signals() -> SigSet {
 /// bantam gets them instead (prctl(2)).
 fn become_subreaper(cfg: &Config) {
     if let Err(e) = sys::prctl(sys::PR_SET_CHILD_SUBREAPER, 1) {
-        log(cfg, b"\x01warning: cannot become a subreaper: %E", e.0.into(), 0);
+        log(cfg.verbosity, Msg::NoSubreaper, e.0.into(), 0);
     }
 }
 
@@ -107,7 +92,7 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
     let argv = args.argv.skip(index);
     let name = argv.iter().next().unwrap_or_default();
     match sys::clone_fork() {
-        Err(e) => fatal(b"clone: %E", e),
+        Err(e) => fatal(Msg::CloneFailed, e),
         Ok(0) => exec_child(cfg, name, argv, args.envp, inherited, sigchld),
         Ok(pid) => {
             if cfg.personality == Personality::DumbInit {
@@ -120,9 +105,7 @@ fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchl
                 // group right away cannot find the child still in bantam's group.
                 let _ = sys::setpgid(pid, pid);
             }
-            if cfg.verbosity >= 2 {
-                say(b"started %s as pid %d", name, pid as u64);
-            }
+            log_text(cfg.verbosity, Msg::Started, name, pid as u64);
             pid
         }
     }
@@ -158,7 +141,7 @@ fn exec_child(
     // dumb-init starts its child with every signal unblocked.
     let _ = sys::rt_sigprocmask(sys::SIG_SETMASK, if dumb { SigSet::EMPTY } else { inherited });
     let err = exec_search(name, argv, envp);
-    say(b"exec %s: %E", name, err.0.into());
+    log_text(0, Msg::ExecFailed, name, err.0.into());
     sys::exit_group(match err {
         _ if dumb => 2,
         sys::ENOENT => EXIT_NOT_FOUND,
@@ -239,7 +222,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                         let _ = sys::kill(sys::getpid(), SIGSTOP);
                     }
                 } else if sig == SIGTERM || sig == SIGINT {
-                    log(cfg, b"\x02pause: got %S", sig.number().into(), 0);
+                    log(cfg.verbosity, Msg::PauseGot, sig.number().into(), 0);
                     sys::exit_group(0);
                 }
                 continue;
@@ -248,11 +231,11 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                 // The grace window or the drain's ended: SIGKILL what is left of it, and
                 // reap (after the drain's, once more before exiting).
                 deadline = 0;
-                log(cfg, b"\x02window over: SIGKILL", 0, 0);
+                log(cfg.verbosity, Msg::WindowOver, 0, 0);
                 let _ = sys::kill(to, SIGKILL);
             }
             Err(sys::EINTR) => continue,
-            Err(e) => fatal(b"rt_sigtimedwait: %E", e),
+            Err(e) => fatal(Msg::SigtimedwaitFailed, e),
         }
         // SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
         let none_left = loop {
@@ -262,7 +245,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                 Ok((pid, _)) => {
                     orphans += 1;
                     if cfg.warn_reap {
-                        log(cfg, b"\x01warning: reaped zombie %d", pid as u64, 0);
+                        log(cfg.verbosity, Msg::ReapedZombie, pid as u64, 0);
                     }
                 }
                 // ECHILD: no children at all. (With WNOHANG, wait4 never sleeps, so it
@@ -279,7 +262,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
         if !draining {
             // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
             // left, then wait for it until the window ends (SPEC §5).
-            log(cfg, b"\x02draining", 0, 0);
+            log(cfg.verbosity, Msg::Draining, 0, 0);
             to = rest;
             let _ = sys::kill(to, SIGTERM);
             let _ = sys::kill(to, SIGCONT);
@@ -297,15 +280,12 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
         forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
-    const KILLED: &[u8] = b"\x02child killed by %S (core dumped)";
-    let (template, n) = match status.ending() {
-        Ending::Exited(code) => (&b"\x02child exited with %d"[..], code),
-        Ending::Killed { signal, core_dumped: true } => (KILLED, signal),
-        // The same words without " (core dumped)".
-        Ending::Killed { signal, core_dumped: false } => (KILLED.get(..19).unwrap_or(KILLED), signal),
+    let (msg, n, core) = match status.ending() {
+        Ending::Exited(code) => (Msg::Exited, code, false),
+        Ending::Killed { signal, core_dumped } => (Msg::Killed, signal, core_dumped),
     };
-    log(cfg, template, n.into(), 0);
-    log(cfg, b"\x02reaped %d orphans", orphans, 0);
+    log_text(cfg.verbosity, msg, if core { b" (core dumped)" } else { b"" }, n.into());
+    log(cfg.verbosity, Msg::Orphans, orphans, 0);
     sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
@@ -327,11 +307,11 @@ fn target(cfg: &Config, child: Pid, pid1: bool) -> Pid {
 /// Sends `sig`, after rewriting, to `target` (see [`target`]); false if it was dropped.
 fn forward_signal(cfg: &Config, sig: Signal, target: Pid) -> bool {
     let Some(out) = cfg.rewrite.apply(sig) else {
-        log(cfg, b"\x03dropping %S", sig.number().into(), 0);
+        log(cfg.verbosity, Msg::Dropping, sig.number().into(), 0);
         return false;
     };
     // A negative target is a process group (-1: all), printed with its sign.
-    log(cfg, b"\x03forwarding %S to %d", out.number().into(), target as u64);
+    log(cfg.verbosity, Msg::Forwarding, out.number().into(), target as u64);
     // The child's process group is below -1 (the child is never PID 1; -1 is all).
     if sys::kill(target, out) == Err(sys::ESRCH) && target < -1 {
         // The child left its process group (setsid): it still gets the signal.
@@ -340,55 +320,47 @@ fn forward_signal(cfg: &Config, sig: Signal, target: Pid) -> bool {
     true
 }
 
-/// One diagnostic line (see [`say`]) without a text, if the verbosity reaches the level
-/// that is the template's first byte (1 warnings, 2 info, 3 debug).
-fn log(cfg: &Config, template: &[u8], a: u64, b: u64) {
-    if let Some((&level, template)) = template.split_first()
-        && cfg.verbosity >= level
-    {
-        write_line(2, PREFIX, template, &[], &[a, b]);
-    }
+/// A diagnostic: `bantam: ` and `msg` filled in with `a` and `b`, if `verbosity` reaches
+/// the message's level (see [`write_msg`]).
+#[inline(never)]
+fn log(verbosity: u8, msg: Msg, a: u64, b: u64) {
+    write_msg(2, verbosity, msg, &[], a, b);
 }
 
-/// `bantam: ` and `template` filled in (see [`msg::format`]) on stderr, with one write.
-fn say(template: &[u8], text: &[u8], number: u64) {
-    write_line(2, PREFIX, template, &[text], &[number]);
+/// A diagnostic with a text for its `%s`.
+fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
+    write_msg(2, verbosity, msg, &[text], a, 0);
 }
 
-/// `prefix` and `template` filled in, as one line on `fd` with one write.
-fn write_line(fd: i32, prefix: &[u8], template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
-    let mut bytes = [MaybeUninit::uninit(); 256];
+/// `msg` filled in with `texts`, `a` and `b` (see [`msg::format`]), as one line on `fd`
+/// with one write, if `verbosity` reaches the message's level.
+#[inline(never)]
+fn write_msg(fd: i32, verbosity: u8, msg: Msg, texts: &[&[u8]], a: u64, b: u64) {
+    let mut bytes = [MaybeUninit::uninit(); msg::LONGEST];
     let mut line = sys::StackBuf::new(&mut bytes);
-    line.push(prefix);
-    msg::format(&mut line, template, texts, numbers);
-    line.write_line(fd);
+    if verbosity >= msg::format(&mut line, msg, texts, a, b) {
+        line.write_line(fd);
+    }
 }
 
 /// `--help`, `--version` or the license, on the peer's stream (dumb-init's is stderr).
 fn print_and_exit(cfg: &Config, args: Args) -> ! {
     let fd = if cfg.personality == Personality::DumbInit { 2 } else { 1 };
-    let text = match (cfg.mode, cfg.personality) {
-        (Mode::Help, personality) => {
-            // Every personality's first line; bantam's own options follow it.
-            // The peers name themselves as invoked; bantam by its own name, on any path.
-            let name = match personality {
-                Personality::Native => PREFIX.get(..6).unwrap_or_default(),
-                _ => args.argv.iter().next().unwrap_or_default(),
-            };
-            write_line(
-                fd,
-                b"",
-                b"usage: %s [-%s] [--] PROGRAM [ARG]...",
-                &[name, personality.short_names()],
-                &[],
-            );
-            if personality == Personality::Native { HELP } else { b"" }
-        }
-        (Mode::Version, Personality::Tini) => bantam::TINI_VERSION_LINE,
-        (Mode::Version, _) => bantam::VERSION_LINE,
-        _ => bantam::LICENSE_LINE,
+    let msg = match (cfg.mode, cfg.personality) {
+        (Mode::Help, _) => Msg::Usage,
+        (Mode::Version, Personality::Tini) => Msg::TiniVersion,
+        (Mode::Version, _) => Msg::Version,
+        _ => Msg::License,
     };
-    let _ = sys::write(fd, text);
+    // The peers name themselves as invoked and list only their option letters; bantam
+    // names itself by its own name, on any path, and explains its options.
+    let native = cfg.personality == Personality::Native;
+    let (name, options) = if native {
+        (msg::PREFIX.get(..6).unwrap_or_default(), msg::OPTIONS)
+    } else {
+        (args.argv.iter().next().unwrap_or_default(), &b""[..])
+    };
+    write_msg(fd, msg::OUTPUT, msg, &[name, cfg.personality.short_names(), options], 0, 0);
     sys::exit_group(0)
 }
 
@@ -396,12 +368,12 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 #[inline(always)]
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
-    write_line(2, PREFIX, b"%s%s%s (see bantam --help)", &[err.what, colon, err.arg], &[]);
+    write_msg(2, 0, Msg::UsageError, &[err.what, colon, err.arg], 0, 0);
     sys::exit_group(cfg.personality.usage_exit())
 }
 
-/// A setup step failed: `bantam: <what>: <ERRNO>` (`template` is `<what>: %E`), exit 1.
-fn fatal(template: &[u8], err: Errno) -> ! {
-    say(template, b"", err.0.into());
+/// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
+fn fatal(msg: Msg, err: Errno) -> ! {
+    log(0, msg, err.0.into(), 0);
     sys::exit_group(EXIT_FATAL)
 }

@@ -6,6 +6,24 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
+// The output lines as string literals (without their newline), for the constants below
+// and for the message templates (msg.rs), which the binary prints them from.
+macro_rules! version_line {
+    () => {
+        "bantam 0.1.0 - git.bantam010"
+    };
+}
+macro_rules! tini_version_line {
+    () => {
+        "tini version 0.19.0 - git.bantam010"
+    };
+}
+macro_rules! license_line {
+    () => {
+        "bantam: MIT OR Apache-2.0"
+    };
+}
+
 pub mod cli;
 pub mod deadline;
 pub mod duration;
@@ -18,12 +36,12 @@ pub mod text;
 /// What `bantam --version` prints: `NAME VERSION - git.ID`, the form Docker parses from
 /// its init's `--version` for `docker info` (split on " - ", then "git." and one token
 /// without dots). The token is the version without its dots.
-pub const VERSION_LINE: &[u8] = b"bantam 0.1.0 - git.bantam010\n";
+pub const VERSION_LINE: &[u8] = concat!(version_line!(), "\n").as_bytes();
 /// `--version` in the tini personality: tini's version for scripts that check it, bantam's
 /// in the `git.` token, in the same form for Docker.
-pub const TINI_VERSION_LINE: &[u8] = b"tini version 0.19.0 - git.bantam010\n";
+pub const TINI_VERSION_LINE: &[u8] = concat!(tini_version_line!(), "\n").as_bytes();
 /// tini `-l`, catatonit `-L`.
-pub const LICENSE_LINE: &[u8] = b"bantam: MIT OR Apache-2.0\n";
+pub const LICENSE_LINE: &[u8] = concat!(license_line!(), "\n").as_bytes();
 
 #[cfg(test)]
 mod tests {

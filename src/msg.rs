@@ -1,7 +1,8 @@
-//! Diagnostic lines, built on the stack and written with one call, and errno names.
+//! bantam's messages: diagnostics and what it is asked to print (`--help`, `--version`),
+//! built as one line on the stack to be written with one call; errno names.
 //!
 //! Every message is a template with placeholders filled from a few values, so that a call
-//! site costs a template and its values, not one call per piece: `started %s as pid %d`.
+//! site costs a one-byte id and its values, not one call per piece: `started %s as pid %d`.
 
 use crate::signal::Signal;
 use crate::text::nth_word;
@@ -40,13 +41,13 @@ pub trait Sink {
 
 /// One line of output under construction. Text that does not fit is cut, never a panic.
 pub struct Line {
-    buf: [u8; 256],
+    buf: [u8; LONGEST],
     len: usize,
 }
 
 impl Default for Line {
     fn default() -> Self {
-        Line { buf: [0; 256], len: 0 }
+        Line { buf: [0; LONGEST], len: 0 }
     }
 }
 
@@ -77,23 +78,131 @@ impl Line {
     }
 }
 
-/// Writes `template` into `line`, replacing each placeholder with the next value of its
-/// kind: `%s` a text, `%d` a number in decimal, taken as signed (a process group prints
-/// as `-pgid`), `%S` a number as a signal (`SIGTERM`,
-/// `signal 40`), `%E` a number as an errno (`ENOENT`). A placeholder without a value left
-/// is dropped; any other byte is copied.
-pub fn format<S: Sink>(line: &mut S, template: &[u8], texts: &[&[u8]], numbers: &[u64]) {
-    let (mut texts, mut numbers) = (texts.iter(), numbers.iter());
-    let mut rest = template;
-    while let Some((&b, tail)) = rest.split_first() {
+/// bantam's messages, by their place in [`TEMPLATES`]. A call site passes a one-byte id
+/// where a template would be an address and a length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Msg {
+    /// `--help`: the usage line, with the name and the option letters as texts, then a
+    /// third text: [`OPTIONS`] or nothing.
+    Usage,
+    Version,
+    TiniVersion,
+    License,
+    /// A usage error: its texts are the what, `: ` or nothing, and the argument.
+    UsageError,
+    Started,
+    ExecFailed,
+    CloneFailed,
+    SigprocmaskFailed,
+    PdeathsigFailed,
+    SigtimedwaitFailed,
+    NoSubreaper,
+    PauseGot,
+    WindowOver,
+    ReapedZombie,
+    Draining,
+    Exited,
+    /// Its text is ` (core dumped)` or nothing.
+    Killed,
+    Orphans,
+    Dropping,
+    Forwarding,
+}
+
+/// The templates of [`Msg`], in its order, each after the verbosity that shows it as one
+/// byte (0 always, 1 warnings, 2 info, 3 debug; [`OUTPUT`] for what bantam was asked to
+/// print), which also ends the template before it. Placeholders: see [`format`]. No
+/// template ends with `%`, and the newline that ends every line is added when it is
+/// written.
+const TEMPLATES: &[u8] = concat!(
+    "\x04usage: %s [-%s] [--] PROGRAM [ARG]...%s",
+    "\x04",
+    version_line!(),
+    "\x04",
+    tini_version_line!(),
+    "\x04",
+    license_line!(),
+    "\0%s%s%s (see bantam --help)",
+    "\x02started %s as pid %d",
+    "\0exec %s: %E",
+    "\0clone: %E",
+    "\0rt_sigprocmask: %E",
+    "\0prctl(PR_SET_PDEATHSIG): %E",
+    "\0rt_sigtimedwait: %E",
+    "\x01warning: cannot become a subreaper: %E",
+    "\x02pause: got %S",
+    "\x02window over: SIGKILL",
+    "\x01warning: reaped zombie %d",
+    "\x02draining",
+    "\x02child exited with %d",
+    "\x02child killed by %S%s",
+    "\x02reaped %d orphans",
+    "\x03dropping %S",
+    "\x03forwarding %S to %d",
+)
+.as_bytes();
+
+/// bantam's own options, after the usage line of its `--help`. Tabs align the columns
+/// (stops every 8) at a byte each, where spaces would pad them.
+pub const OPTIONS: &[u8] = b"
+-g --group\t\tBANTAM_GROUP=1\t\tsignal the child's process group
+-a --all\t\tBANTAM_ALL=1\t\tsignal every process
+-s --subreaper\t\tBANTAM_SUBREAPER=1\t(automatic unless PID 1)
+-p --pdeathsig SIG\tBANTAM_PDEATHSIG\tact on SIG when the parent dies
+-r --rewrite F:T\tBANTAM_REWRITE\t\tforward F as T (T 0: drop)
+-e --remap-exit N\tBANTAM_REMAP_EXIT\texit 0 instead of N
+-t --grace TIME\t\tBANTAM_GRACE\t\tSIGKILL TIME after TERM/INT/QUIT
+-d --drain\t\tBANTAM_DRAIN=1\t\tstop the rest when PROGRAM exits
+-v --verbose, -q --quiet\tBANTAM_VERBOSITY=0..3
+-P --pause (no PROGRAM), -V --version, -h --help";
+
+/// The longest message, bantam's `--help`: [`format`] needs a line this long.
+pub const LONGEST: usize = 640;
+
+/// The level of output, which no verbosity silences.
+pub const OUTPUT: u8 = 4;
+
+/// The prefix of every diagnostic.
+pub const PREFIX: &[u8] = b"bantam: ";
+
+/// Writes `msg` into `line` and returns its level (see [`TEMPLATES`]); a diagnostic (any
+/// level but [`OUTPUT`]) starts with [`PREFIX`]. Placeholders are replaced: `%s` with the
+/// next of `texts` (none when they are used up), the others with `a`, then `b` (and `b`
+/// again, for any more): `%d` in decimal, taken as signed (a process group prints as
+/// `-pgid`), `%S` as a signal (`SIGTERM`, `signal 40`), `%E` as an errno (`ENOENT`). Any
+/// other byte is copied.
+pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u64) -> u8 {
+    let mut texts = texts.iter();
+    // One pass over all the templates: level bytes are counted until the one before `msg`'s
+    // template, whose bytes are then written up to the next level byte.
+    let mut skip = msg as usize + 1;
+    let mut level = 0;
+    let mut rest = TEMPLATES;
+    while let Some((&byte, tail)) = rest.split_first() {
         rest = tail;
-        let kind = match (b, rest.split_first()) {
+        if byte <= OUTPUT {
+            if skip == 0 {
+                break;
+            }
+            skip -= 1;
+            level = byte;
+            if skip == 0 && level < OUTPUT {
+                line.push(PREFIX);
+            }
+            continue;
+        }
+        if skip != 0 {
+            continue;
+        }
+        // No template ends with `%`: a placeholder's kind is never a level byte.
+        let kind = match (byte, rest.split_first()) {
             (b'%', Some((&kind, tail))) => {
                 rest = tail;
                 kind
             }
             _ => {
-                line.push(core::slice::from_ref(&b));
+                line.push(core::slice::from_ref(&byte));
                 continue;
             }
         };
@@ -101,7 +210,8 @@ pub fn format<S: Sink>(line: &mut S, template: &[u8], texts: &[&[u8]], numbers: 
             line.push(texts.next().copied().unwrap_or_default());
             continue;
         }
-        let Some(&n) = numbers.next() else { continue };
+        let n = a;
+        a = b;
         match kind {
             b'S' => push_signal(line, n),
             b'E' => push_errno(line, n),
@@ -109,6 +219,7 @@ pub fn format<S: Sink>(line: &mut S, template: &[u8], texts: &[&[u8]], numbers: 
             _ => line.push_number(n),
         };
     }
+    level
 }
 
 /// Appends the signal's name (`SIGTERM`), or `signal N` for one without a name.
@@ -181,29 +292,93 @@ mod tests {
         }
     }
 
-    fn formatted(template: &str, texts: &[&str], numbers: &[u64]) -> String {
+    fn message(msg: Msg, texts: &[&str], a: u64, b: u64) -> (u8, String) {
         let texts: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
-        let mut line = Line::new(b"bantam: ");
-        format(&mut line, template.as_bytes(), &texts, numbers);
-        String::from_utf8(line.finish().to_vec()).unwrap()
+        let mut line = Line::default();
+        let level = format(&mut line, msg, &texts, a, b);
+        (level, String::from_utf8(line.finish().to_vec()).unwrap())
     }
 
     #[test]
-    fn fills_templates() {
-        assert_eq!(formatted("started %s as pid %d", &["sh"], &[42]), "bantam: started sh as pid 42\n");
-        assert_eq!(formatted("exec %s: %E", &["x"], &[2]), "bantam: exec x: ENOENT\n");
-        assert_eq!(formatted("%E", &[], &[99]), "bantam: errno 99\n");
-        assert_eq!(formatted("forwarding %S to %d", &[], &[15, 7]), "bantam: forwarding SIGTERM to 7\n");
-        assert_eq!(formatted("got %S", &[], &[40]), "bantam: got signal 40\n");
-        assert_eq!(formatted("got %S", &[], &[0]), "bantam: got signal 0\n");
-        assert_eq!(formatted("%s: %s (see)", &["bad", "x"], &[]), "bantam: bad: x (see)\n");
-        // Placeholders without values vanish; a lone % at the end stays.
-        assert_eq!(formatted("a%sb%dc%", &[], &[]), "bantam: abc%\n");
-        assert_eq!(formatted("%d%d%d", &[], &[1, 2]), "bantam: 12\n");
+    fn messages_and_their_verbosity() {
+        // The message, its texts and numbers, its level, and the line.
+        type Case = (Msg, &'static [&'static str], u64, u64, u8, &'static str);
+        let cases: [Case; 22] = [
+            (Msg::Version, &[], 0, 0, 4, "bantam 0.1.0 - git.bantam010"),
+            (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
+            (Msg::License, &[], 0, 0, 4, "bantam: MIT OR Apache-2.0"),
+            (Msg::Usage, &["tini", "g\0sp", ""], 0, 0, 4, "usage: tini [-gsp] [--] PROGRAM [ARG]..."),
+            (Msg::UsageError, &["bad", ": ", "x"], 0, 0, 0, "bantam: bad: x (see bantam --help)"),
+            (Msg::Started, &["sh"], 42, 0, 2, "bantam: started sh as pid 42"),
+            (Msg::ExecFailed, &["x"], 13, 0, 0, "bantam: exec x: EACCES"),
+            (Msg::CloneFailed, &[], 11, 0, 0, "bantam: clone: EAGAIN"),
+            (Msg::SigprocmaskFailed, &[], 22, 0, 0, "bantam: rt_sigprocmask: EINVAL"),
+            (Msg::PdeathsigFailed, &[], 22, 0, 0, "bantam: prctl(PR_SET_PDEATHSIG): EINVAL"),
+            (Msg::SigtimedwaitFailed, &[], 14, 0, 0, "bantam: rt_sigtimedwait: EFAULT"),
+            (Msg::NoSubreaper, &[], 22, 0, 1, "bantam: warning: cannot become a subreaper: EINVAL"),
+            (Msg::PauseGot, &[], 15, 0, 2, "bantam: pause: got SIGTERM"),
+            (Msg::WindowOver, &[], 0, 0, 2, "bantam: window over: SIGKILL"),
+            (Msg::ReapedZombie, &[], 77, 0, 1, "bantam: warning: reaped zombie 77"),
+            (Msg::Draining, &[], 0, 0, 2, "bantam: draining"),
+            (Msg::Exited, &[], 5, 0, 2, "bantam: child exited with 5"),
+            (Msg::Killed, &[""], 10, 0, 2, "bantam: child killed by SIGUSR1"),
+            (Msg::Killed, &[" (core dumped)"], 11, 0, 2, "bantam: child killed by SIGSEGV (core dumped)"),
+            (Msg::Orphans, &[], 2000, 0, 2, "bantam: reaped 2000 orphans"),
+            (Msg::Dropping, &[], 10, 0, 3, "bantam: dropping SIGUSR1"),
+            (Msg::Forwarding, &[], 10, -7i64 as u64, 3, "bantam: forwarding SIGUSR1 to -7"),
+        ];
+        for (msg, texts, a, b, level, want) in cases {
+            assert_eq!(message(msg, texts, a, b), (level, format!("{want}\n")), "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn output_lines_are_the_librarys() {
+        for (msg, line) in [
+            (Msg::Version, crate::VERSION_LINE),
+            (Msg::TiniVersion, crate::TINI_VERSION_LINE),
+            (Msg::License, crate::LICENSE_LINE),
+        ] {
+            let mut out = Line::default();
+            format(&mut out, msg, &[], 0, 0);
+            assert_eq!(out.finish(), line);
+        }
+    }
+
+    /// bantam's `--help` (the black-box tests check its content) fits a line of [`LONGEST`].
+    #[test]
+    fn help() {
+        let letters = crate::cli::Personality::Native.short_names();
+        let mut line = Line::default();
+        assert_eq!(format(&mut line, Msg::Usage, &[b"bantam", letters, OPTIONS], 0, 0), OUTPUT);
+        let help = String::from_utf8(line.finish().to_vec()).unwrap();
+        assert!(
+            help.starts_with("usage: bantam [-gaspretdvPqVh] [--] PROGRAM [ARG]...\n-g --group\t"),
+            "{help}"
+        );
+        assert!(help.ends_with("-h --help\n") && help.len() < LONGEST, "{help}");
+        assert!(help.lines().count() <= 24 && help.lines().all(|l| l.len() <= 80));
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        // Texts used up print as nothing; a usage error without an argument has no colon.
+        assert_eq!(
+            message(Msg::UsageError, &["no program", ""], 0, 0).1,
+            "bantam: no program (see bantam --help)\n"
+        );
+        assert_eq!(message(Msg::ExecFailed, &[], 99, 0).1, "bantam: exec : errno 99\n");
+        assert_eq!(message(Msg::PauseGot, &[], 40, 0).1, "bantam: pause: got signal 40\n");
+        assert_eq!(message(Msg::PauseGot, &[], 0, 0).1, "bantam: pause: got signal 0\n");
+        assert_eq!(message(Msg::Forwarding, &[], 15, 7).1, "bantam: forwarding SIGTERM to 7\n");
         // %d is signed: a process group, and the extremes.
-        assert_eq!(formatted("to %d", &[], &[-42i64 as u64]), "bantam: to -42\n");
-        assert_eq!(formatted("%d", &[], &[i64::MIN as u64]), format!("bantam: {}\n", i64::MIN));
-        assert_eq!(formatted("%d", &[], &[i64::MAX as u64]), format!("bantam: {}\n", i64::MAX));
+        for n in [i64::MIN, -1, 0, i64::MAX] {
+            assert_eq!(
+                message(Msg::Forwarding, &[], 9, n as u64).1,
+                format!("bantam: forwarding SIGKILL to {n}\n")
+            );
+        }
+        assert_eq!(message(Msg::Orphans, &[], u64::MAX, 0).1, format!("bantam: reaped {} orphans\n", -1));
     }
 
     #[test]
@@ -213,7 +388,7 @@ mod tests {
             line.push(b"0123456789");
         }
         let out = line.finish();
-        assert_eq!(out.len(), 256);
+        assert_eq!(out.len(), LONGEST);
         assert_eq!(out.last(), Some(&b'\n'));
     }
 }
