@@ -230,17 +230,17 @@ pub fn push_signal<S: Sink>(line: &mut S, n: u64) -> &mut S {
     }
 }
 
-/// Names of the errors bantam can report, by number 1..=40 (asm-generic numbering, shared
+/// Names of the errors bantam can report, without their leading `E`, by number 1..=40 (asm-generic numbering, shared
 /// by x86_64 and aarch64), each followed by a space; an empty word for a number none of
 /// its calls returns (execve, clone, prctl, rt_sigprocmask, rt_sigtimedwait: see their
 /// man pages), which is then shown as `errno N`.
-const ERRNO_NAMES: &[u8] = b"EPERM ENOENT   EIO  E2BIG ENOEXEC   EAGAIN ENOMEM EACCES EFAULT      ENOTDIR \
-EISDIR EINVAL ENFILE EMFILE  ETXTBSY  ENOSPC        ENAMETOOLONG  ENOSYS  ELOOP ";
+const ERRNO_NAMES: &[u8] = b"PERM NOENT   IO  2BIG NOEXEC   AGAIN NOMEM ACCES FAULT      NOTDIR \
+ISDIR INVAL NFILE MFILE  TXTBSY  NOSPC        NAMETOOLONG  NOSYS  LOOP ";
 
 /// Appends the errno's name (`ENOENT`), or `errno N` for one without a name here.
 pub fn push_errno<S: Sink>(line: &mut S, errno: u64) -> &mut S {
     match nth_word(ERRNO_NAMES, (errno as usize).wrapping_sub(1)) {
-        Some(name) if !name.is_empty() => line.push(name),
+        Some(name) if !name.is_empty() => line.push(b"E").push(name),
         _ => line.push(b"errno ").push_number(errno),
     }
 }
