@@ -178,9 +178,9 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
     // template, whose bytes are then written up to the next level byte.
     let mut skip = msg as usize + 1;
     let mut level = 0;
-    let mut rest = TEMPLATES;
-    while let Some((&byte, tail)) = rest.split_first() {
-        rest = tail;
+    // After a `%`: the next byte is the placeholder's kind (no template ends with `%`).
+    let mut placeholder = false;
+    for &byte in TEMPLATES {
         if byte <= OUTPUT {
             if skip == 0 {
                 break;
@@ -190,34 +190,26 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
             if skip == 0 && level < OUTPUT {
                 line.push(PREFIX);
             }
-            continue;
-        }
-        if skip != 0 {
-            continue;
-        }
-        // No template ends with `%`: a placeholder's kind is never a level byte.
-        let kind = match (byte, rest.split_first()) {
-            (b'%', Some((&kind, tail))) => {
-                rest = tail;
-                kind
-            }
-            _ => {
-                line.push(core::slice::from_ref(&byte));
+        } else if skip != 0 {
+        } else if placeholder {
+            placeholder = false;
+            if byte == b's' {
+                line.push(texts.next().copied().unwrap_or_default());
                 continue;
             }
-        };
-        if kind == b's' {
-            line.push(texts.next().copied().unwrap_or_default());
-            continue;
+            let n = a;
+            a = b;
+            match byte {
+                b'S' => push_signal(line, n),
+                b'E' => push_errno(line, n),
+                _ if (n as i64) < 0 => line.push(b"-").push_number((n as i64).unsigned_abs()),
+                _ => line.push_number(n),
+            };
+        } else if byte == b'%' {
+            placeholder = true;
+        } else {
+            line.push(core::slice::from_ref(&byte));
         }
-        let n = a;
-        a = b;
-        match kind {
-            b'S' => push_signal(line, n),
-            b'E' => push_errno(line, n),
-            _ if (n as i64) < 0 => line.push(b"-").push_number((n as i64).unsigned_abs()),
-            _ => line.push_number(n),
-        };
     }
     level
 }
