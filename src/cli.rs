@@ -42,8 +42,7 @@ impl Personality {
     /// no such option. Long names follow the same table: a personality accepts the long
     /// name of every option it has.
     pub fn short_names(self) -> &'static [u8] {
-        let at = (self as usize).min(3) * 16;
-        SHORT_NAMES.get(at..at + 16).unwrap_or_default()
+        SHORT_NAMES.get(self as usize).map_or(b"", |row| row)
     }
 
     /// The code of a usage error: the peers' 1, bantam's own 2.
@@ -168,10 +167,12 @@ const LONG_NAMES: &[u8] =
 version help warn license single-child ";
 /// One row of 16 per personality (native, tini, dumb-init, catatonit), 0 where it lacks the
 /// option. tini's `-V` stands for its `--version`.
-const SHORT_NAMES: &[u8; 64] = b"gaspretdvPqVh\0\0\0\
-g\0sp\0e\0\0v\0\0Vhwl\0\
-\0\0\0\0r\0\0\0v\0\0Vh\0\0c\
-g\0\0\0\0\0\0\0\0P\0Vh\0L\0";
+const SHORT_NAMES: [[u8; 16]; 4] = [
+    *b"gaspretdvPqVh\0\0\0",
+    *b"g\0sp\0e\0\0v\0\0Vhwl\0",
+    *b"\0\0\0\0r\0\0\0v\0\0Vh\0\0c",
+    *b"g\0\0\0\0\0\0\0\0P\0Vh\0L\0",
+];
 /// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
 const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
 
