@@ -5,7 +5,7 @@
 use crate::duration::parse_millis;
 use crate::signal::{Rewrite, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
 use crate::status::ExitRemap;
-use crate::text::{eq, find, split_once, strip_prefix, word_index};
+use crate::text::{find, split_once, strip_prefix, word_index};
 
 /// The tool bantam stands in for, chosen by the basename of argv[0] (SPEC §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,12 +230,8 @@ fn parse_args<'a>(
     let mut args = Cursor { iter: argv, next_index: 1 };
     if cfg.personality == Personality::Pause {
         // pause takes no program and no options but `-v`, in any place and any case.
-        cfg.mode = Mode::Pause;
-        while let Some(arg) = args.next() {
-            if eq(arg, b"-V", true) {
-                cfg.mode = Mode::Version;
-            }
-        }
+        cfg.mode =
+            if args.iter.any(|arg| matches!(arg, [b'-', b'v' | b'V'])) { Mode::Version } else { Mode::Pause };
         return Ok(());
     }
     let shorts = cfg.personality.short_names();
