@@ -66,24 +66,21 @@ impl Signal {
             return Signal::new(n);
         }
         let name = strip_prefix(text, b"SIG", true).unwrap_or(text);
-        // A name, then an offset only for the real-time bases: RTMIN counts up
-        // (`RTMIN+n`), RTMAX down (`RTMAX-n`).
-        let sign = name.iter().position(|&b| b == b'+' || b == b'-').unwrap_or(name.len());
-        let (base, offset) = name.split_at_checked(sign)?;
-        let index = word_index(NAMES, base, true)?;
-        let n = match index.checked_sub(CLASSIC) {
-            None => index as u32 + 1,
-            Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra)?),
+        // An offset only for the real-time bases: RTMIN counts up (`RTMIN+k`), RTMAX down
+        // (`RTMAX-k`). k has at most 9 digits, so neither side overflows; RTMAX-k below 1
+        // wraps far above MAX and is refused.
+        let n = if let Some(k) = strip_prefix(name, b"RTMIN+", true) {
+            u32::from(RTMIN) + parse_number(k)?
+        } else if let Some(k) = strip_prefix(name, b"RTMAX-", true) {
+            u32::from(MAX).wrapping_sub(parse_number(k)?)
+        } else {
+            let index = word_index(NAMES, name, true)?;
+            match index.checked_sub(CLASSIC) {
+                None => index as u32 + 1,
+                Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra)?),
+            }
         };
-        let Some((&sign, k)) = offset.split_first() else { return Signal::new(n) };
-        // k has at most 9 digits, so neither side overflows; below 1 it wraps far above
-        // MAX and is refused.
-        let k = parse_number(k)?;
-        match (n as u8, sign) {
-            (RTMIN, b'+') => Signal::new(n + k),
-            (MAX, b'-') => Signal::new(n.wrapping_sub(k)),
-            _ => None,
-        }
+        Signal::new(n)
     }
 
     /// Synchronous fault signals: raised by the CPU for the faulting thread. bantam leaves
