@@ -12,15 +12,9 @@ pub fn eq(text: &[u8], pattern: &[u8], fold: bool) -> bool {
 
 /// `text` without its leading `prefix` (compared as [`eq`] does), or None.
 pub fn strip_prefix<'a>(text: &'a [u8], prefix: &[u8], fold: bool) -> Option<&'a [u8]> {
-    let mut rest = text;
-    for &p in prefix {
-        let (&b, tail) = rest.split_first()?;
-        if (if fold { b.to_ascii_uppercase() } else { b }) != p {
-            return None;
-        }
-        rest = tail;
-    }
-    Some(rest)
+    let (head, rest) = text.split_at_checked(prefix.len())?;
+    let same = head.iter().zip(prefix).all(|(&b, &p)| (if fold { b.to_ascii_uppercase() } else { b }) == p);
+    if same { Some(rest) } else { None }
 }
 
 /// The position of the first `byte` in `text`.
