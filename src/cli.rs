@@ -177,7 +177,7 @@ const SHORT_NAMES: [[u8; 16]; 4] = [
 const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
 
 /// The peers' variables: tini's by name, dumb-init's by whole entry (name and value).
-const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID=0 DUMB_INIT_DEBUG=1 ";
+const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID DUMB_INIT_DEBUG ";
 
 const UNKNOWN_OPTION: &[u8] = b"unknown option";
 const MISSING_VALUE: &[u8] = b"option needs a value";
@@ -357,14 +357,12 @@ fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Resul
         let (name, Some(value)) = split_once(entry, b'=') else { continue };
         // The peer's own variables (each personality's, in the same order as
         // PEER_ENV_NAMES). tini's take effect by their presence, even empty.
-        let peer =
-            word_index(PEER_ENV_NAMES, name, false).or_else(|| word_index(PEER_ENV_NAMES, entry, false));
-        match (cfg.personality, peer) {
-            (Personality::Tini, Some(0)) => cfg.target = Target::Group,
+        match (cfg.personality, word_index(PEER_ENV_NAMES, name, false), value) {
+            (Personality::Tini, Some(0), _) => cfg.target = Target::Group,
             // atoi, as tini reads it: anything that is not a number is 0.
-            (Personality::Tini, Some(1)) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
-            (Personality::DumbInit, Some(2)) => cfg.single_child = true,
-            (Personality::DumbInit, Some(3)) => cfg.verbosity = 3,
+            (Personality::Tini, Some(1), _) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
+            (Personality::DumbInit, Some(2), b"0") => cfg.single_child = true,
+            (Personality::DumbInit, Some(3), b"1") => cfg.verbosity = 3,
             _ => {}
         }
         let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
