@@ -176,7 +176,7 @@ const SHORT_NAMES: [[u8; 16]; 4] = [
 /// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
 const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
 
-/// The peers' variables: tini's by name, dumb-init's by whole entry (name and value).
+/// The peers' variables: tini's act by their presence, dumb-init's on one value each.
 const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID DUMB_INIT_DEBUG ";
 
 const UNKNOWN_OPTION: &[u8] = b"unknown option";
@@ -356,7 +356,8 @@ fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Resul
     for entry in env {
         let (name, Some(value)) = split_once(entry, b'=') else { continue };
         // The peer's own variables (each personality's, in the same order as
-        // PEER_ENV_NAMES). tini's take effect by their presence, even empty.
+        // PEER_ENV_NAMES). tini's take effect by their presence, even empty; dumb-init's
+        // only with the one value it checks for.
         match (cfg.personality, word_index(PEER_ENV_NAMES, name, false), value) {
             (Personality::Tini, Some(0), _) => cfg.target = Target::Group,
             // atoi, as tini reads it: anything that is not a number is 0.
