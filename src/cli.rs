@@ -3,7 +3,7 @@
 //! allocation-free.
 
 use crate::duration::parse_millis;
-use crate::signal::{Rewrite, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
+use crate::signal::{Rewrite, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
 use crate::status::ExitRemap;
 use crate::text::{find, split_once, strip_prefix, word_index};
 
@@ -137,7 +137,7 @@ pub struct UsageError<'a> {
 /// [`SHORT_NAMES`]; the first nine are also the places of their twins in [`ENV_NAMES`].
 /// Options that take a value are 3..=6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Opt(u8);
+struct Opt(usize);
 
 impl Opt {
     const GROUP: Opt = Opt(0);
@@ -182,15 +182,6 @@ const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT
 const UNKNOWN_OPTION: &[u8] = b"unknown option";
 const MISSING_VALUE: &[u8] = b"option needs a value";
 
-/// What the command line says apart from the [`Config`] fields it sets directly: flags
-/// that must beat the environment or decide the mode only once all options are read, and
-/// the argument a usage error is about.
-struct Flags<'a> {
-    verbosity: Option<u8>,
-    pause: bool,
-    culprit: &'a [u8],
-}
-
 /// Parses argv (with `argv[0]`, which names the personality) and the environment into
 /// `cfg`, which starts as [`Config::default`]. Options stop at the first non-option or at
 /// `--`; a flag beats its environment twin.
@@ -202,10 +193,10 @@ pub fn parse<'a>(
     let mut argv = argv;
     cfg.personality = Personality::of(argv.next().unwrap_or_default());
     apply_env(cfg, env).map_err(|entry| UsageError { what: b"bad value in the environment", arg: entry })?;
-    let mut flags = Flags { verbosity: None, pause: false, culprit: b"" };
-    // The helpers return only the error text (two registers rather than a struct in
-    // memory); the culprit is kept on the side.
-    parse_args(cfg, &mut flags, argv).map_err(|what| UsageError { what, arg: flags.culprit })
+    // parse_args returns only the error text (two registers rather than a struct in
+    // memory); the argument it is about is kept on the side.
+    let mut culprit: &[u8] = b"";
+    parse_args(cfg, &mut culprit, argv).map_err(|what| UsageError { what, arg: culprit })
 }
 
 /// argv with the index of the next argument: a program's index is what Mode::Run holds.
@@ -224,7 +215,7 @@ impl<'a, I: Iterator<Item = &'a [u8]>> Cursor<I> {
 
 fn parse_args<'a>(
     cfg: &mut Config,
-    flags: &mut Flags<'a>,
+    culprit: &mut &'a [u8],
     argv: impl Iterator<Item = &'a [u8]>,
 ) -> Result<(), &'static [u8]> {
     let mut args = Cursor { iter: argv, next_index: 1 };
@@ -235,6 +226,10 @@ fn parse_args<'a>(
         return Ok(());
     }
     let shorts = cfg.personality.short_names();
+    // -v and -q beat BANTAM_VERBOSITY, so they are counted on the side (from the default,
+    // 1); -P decides the mode only once the program is known.
+    let mut verbosity: Option<u8> = None;
+    let mut pause = false;
     // The rest of a cluster of short options (`-gv`) still to apply. One that takes a
     // value ends the cluster and takes the rest of it, or the next argument (`-pTERM`,
     // `-p TERM`).
@@ -242,14 +237,14 @@ fn parse_args<'a>(
     let program = loop {
         // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
         let (opt, inline) = if let Some((&c, tail)) = cluster.split_first() {
-            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)? as u8);
+            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)?);
             let takes_value = opt.takes_value();
             cluster = if takes_value { b"" } else { tail };
             (opt, Some(tail).filter(|tail| takes_value && !tail.is_empty()))
         } else {
             let index = args.next_index;
             let Some(arg) = args.next() else { break None };
-            flags.culprit = arg;
+            *culprit = arg;
             if let Some(long) = strip_prefix(arg, b"--", false) {
                 if long.is_empty() {
                     let index = args.next_index;
@@ -257,7 +252,7 @@ fn parse_args<'a>(
                 }
                 let (name, inline) = split_once(long, b'=');
                 let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i) != Some(&0));
-                (Opt(index.ok_or(UNKNOWN_OPTION)? as u8), inline)
+                (Opt(index.ok_or(UNKNOWN_OPTION)?), inline)
             } else if let Some(rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
                 cluster = rest;
                 continue;
@@ -274,14 +269,14 @@ fn parse_args<'a>(
         if opt.takes_value() {
             // A bad value is the culprit from here on. Only options without a value can
             // follow in a cluster (`-gx`), and they still blame the argument.
-            flags.culprit = value;
+            *culprit = value;
         }
         match opt {
             // dumb-init has one verbose level: debug.
-            Opt::VERBOSE if cfg.personality == Personality::DumbInit => flags.verbosity = Some(3),
-            Opt::VERBOSE => flags.verbosity = Some(flags.verbosity.unwrap_or(1).saturating_add(1).min(3)),
-            Opt::QUIET => flags.verbosity = Some(0),
-            Opt::PAUSE => flags.pause = true,
+            Opt::VERBOSE if cfg.personality == Personality::DumbInit => verbosity = Some(3),
+            Opt::VERBOSE => verbosity = Some(verbosity.map_or(2, |v| (v + 1).min(3))),
+            Opt::QUIET => verbosity = Some(0),
+            Opt::PAUSE => pause = true,
             Opt::HELP | Opt::VERSION | Opt::LICENSE => {
                 cfg.mode = match opt {
                     Opt::HELP => Mode::Help,
@@ -293,11 +288,11 @@ fn parse_args<'a>(
             _ => apply(cfg, opt, value)?,
         }
     };
-    if let Some(level) = flags.verbosity {
+    if let Some(level) = verbosity {
         cfg.verbosity = level;
     }
-    flags.culprit = b"";
-    cfg.mode = match (flags.pause, program) {
+    *culprit = b"";
+    cfg.mode = match (pause, program) {
         // catatonit -P ignores a program.
         (true, None) => Mode::Pause,
         (true, Some(_)) if cfg.personality == Personality::Catatonit => Mode::Pause,
@@ -320,11 +315,7 @@ fn settle_personality(cfg: &mut Config) {
         // dumb-init: the child's whole session, and job control stops the group (the init
         // then stops itself) unless the user rewrote those signals.
         cfg.target = Target::Group;
-        for sig in [SIGTSTP, SIGTTIN, SIGTTOU] {
-            if cfg.rewrite.apply(sig) == Some(sig) {
-                cfg.rewrite.set(sig, Some(SIGSTOP));
-            }
-        }
+        cfg.rewrite.stop_job_control();
     }
 }
 
@@ -370,27 +361,26 @@ fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Resul
         else {
             continue;
         };
-        let opt = Opt(opt as u8);
+        let opt = Opt(opt);
         let bad = entry;
-        match opt {
-            Opt::VERBOSE => cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(bad)? as u8,
-            Opt::REWRITE | Opt::REMAP_EXIT => {
-                let mut rest = value;
-                loop {
-                    let (item, tail) = split_once(rest, b',');
-                    if !item.is_empty() {
-                        apply(cfg, opt, item).map_err(|_| bad)?;
-                    }
-                    let Some(tail) = tail else { break };
-                    rest = tail;
-                }
+        if opt == Opt::VERBOSE {
+            cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(bad)? as u8;
+            continue;
+        }
+        // A switch's value says whether to apply it at all.
+        if !opt.takes_value() && !parse_bool(value).ok_or(bad)? {
+            continue;
+        }
+        // The lists are comma-separated; their empty items are skipped.
+        let list = matches!(opt, Opt::REWRITE | Opt::REMAP_EXIT);
+        let mut rest = value;
+        loop {
+            let (item, tail) = if list { split_once(rest, b',') } else { (rest, None) };
+            if !(list && item.is_empty()) {
+                apply(cfg, opt, item).map_err(|_| bad)?;
             }
-            _ if opt.takes_value() => apply(cfg, opt, value).map_err(|_| bad)?,
-            _ => {
-                if parse_bool(value).ok_or(bad)? {
-                    apply(cfg, opt, value).map_err(|_| bad)?;
-                }
-            }
+            let Some(tail) = tail else { break };
+            rest = tail;
         }
     }
     Ok(())
@@ -406,7 +396,7 @@ fn parse_bool(value: &[u8]) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signal::{SIGHUP, SIGKILL, SIGQUIT, SIGTERM, SIGUSR1};
+    use crate::signal::{SIGHUP, SIGKILL, SIGQUIT, SIGSTOP, SIGTERM, SIGTSTP, SIGUSR1};
 
     fn run(args: &[&str], env: &[&str]) -> Result<Config, (String, String)> {
         run_as("bantam", args, env)

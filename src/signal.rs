@@ -170,6 +170,19 @@ impl Rewrite {
         }
     }
 
+    /// Job control (TSTP, TTIN, TTOU) that no rule changes is sent as STOP: dumb-init's
+    /// default, which stops the child's whole group.
+    pub fn stop_job_control(&mut self) {
+        for n in SIGTSTP.0..=SIGTTOU.0 {
+            if let Some(slot) = self.0.get_mut(usize::from(n)) {
+                // A rule to itself keeps the signal as it is, as no rule does.
+                if *slot == 0 || *slot == n {
+                    *slot = SIGSTOP.0;
+                }
+            }
+        }
+    }
+
     /// Parses one rule `FROM:TO`: signals by name or number, TO `0` or `none` drops.
     pub fn parse_rule(text: &[u8]) -> Option<(Signal, Option<Signal>)> {
         let (from, to_text) = split_once(text, b':');
@@ -284,5 +297,24 @@ mod tests {
         for bad in [&b"TERM"[..], b":", b"TERM:", b":TERM", b"TERM:QUIT:HUP", b"0:TERM", b"TERM:65"] {
             assert_eq!(Rewrite::parse_rule(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn job_control_stops_unless_rewritten() {
+        let mut table = Rewrite::default();
+        table.set(SIGTTIN, Some(SIGTTIN));
+        table.set(SIGTTOU, Some(SIGHUP));
+        table.set(SIGCONT, None);
+        table.stop_job_control();
+        // Kept as itself counts as not rewritten.
+        assert_eq!(table.apply(SIGTSTP), Some(SIGSTOP));
+        assert_eq!(table.apply(SIGTTIN), Some(SIGSTOP));
+        assert_eq!(table.apply(SIGTTOU), Some(SIGHUP));
+        assert_eq!(table.apply(SIGCONT), None);
+        assert_eq!(table.apply(SIGTERM), Some(SIGTERM));
+        let mut dropped = Rewrite::default();
+        dropped.set(SIGTSTP, None);
+        dropped.stop_job_control();
+        assert_eq!(dropped.apply(SIGTSTP), None);
     }
 }
