@@ -442,7 +442,7 @@ mod tests {
         assert_eq!(crate::text::nth_word(LONG_NAMES, expected.len()), None);
         assert_eq!(crate::text::nth_word(ENV_NAMES, 9), None);
         for (i, (short, long, env, opt)) in expected.into_iter().enumerate() {
-            assert_eq!(usize::from(opt.0), i);
+            assert_eq!(opt.0, i);
             assert_eq!(Personality::Native.short_names().get(i), Some(&short));
             assert_eq!(crate::text::nth_word(LONG_NAMES, i), Some(long.as_bytes()));
             if let Some(env) = env {
