@@ -76,23 +76,29 @@ pub enum Target {
     All,
 }
 
+/// What bantam was asked to do, and how.
+///
+/// In C order, the small fields that nearly every step reads first and the 64-byte rewrite
+/// table last: x86 reaches the first 128 bytes from a base register with a one-byte
+/// displacement, and Rust's own order put the small fields behind the tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Config {
     pub personality: Personality,
-    pub mode: Mode,
     pub target: Target,
-    pub pdeathsig: Option<Signal>,
-    pub rewrite: Rewrite,
-    pub remap: ExitRemap,
-    /// Graceful-shutdown window in milliseconds; 0 is off.
-    pub grace_ms: u64,
-    pub drain: bool,
     /// 0 silent, 1 errors and warnings, 2 info, 3 debug.
     pub verbosity: u8,
+    pub drain: bool,
     /// tini `-w`: a warning for every zombie reaped that is not the child.
     pub warn_reap: bool,
     /// dumb-init `-c`: no new session for the child, signals to the child alone.
     pub single_child: bool,
+    pub pdeathsig: Option<Signal>,
+    pub mode: Mode,
+    /// Graceful-shutdown window in milliseconds; 0 is off.
+    pub grace_ms: u64,
+    pub rewrite: Rewrite,
+    pub remap: ExitRemap,
 }
 
 impl Default for Config {
