@@ -144,11 +144,11 @@ impl SigSet {
 /// the signal that signal `n` is sent as; 0 (the default) keeps it, [`DROP`] drops it.
 /// With 0 as "unchanged", the default table is all zeros.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rewrite([u8; MAX as usize + 1]);
+pub struct Rewrite([u8; MAX as usize]);
 
 impl Default for Rewrite {
     fn default() -> Self {
-        Rewrite([0; MAX as usize + 1])
+        Rewrite([0; MAX as usize])
     }
 }
 
@@ -157,14 +157,14 @@ const DROP: u8 = u8::MAX;
 
 impl Rewrite {
     pub fn set(&mut self, from: Signal, to: Option<Signal>) {
-        if let Some(slot) = self.0.get_mut(usize::from(from.0)) {
+        if let Some(slot) = self.0.get_mut(usize::from(from.0).wrapping_sub(1)) {
             *slot = to.map_or(DROP, |s| s.0);
         }
     }
 
     /// The signal to send for `sig`, or None when the rewrite drops it.
     pub fn apply(&self, sig: Signal) -> Option<Signal> {
-        match self.0.get(usize::from(sig.0)) {
+        match self.0.get(usize::from(sig.0).wrapping_sub(1)) {
             Some(0) | None => Some(sig),
             Some(&n) => Signal::new(u32::from(n)),
         }
@@ -174,7 +174,7 @@ impl Rewrite {
     /// default, which stops the child's whole group.
     pub fn stop_job_control(&mut self) {
         for n in SIGTSTP.0..=SIGTTOU.0 {
-            if let Some(slot) = self.0.get_mut(usize::from(n)) {
+            if let Some(slot) = self.0.get_mut(usize::from(n - 1)) {
                 // A rule to itself keeps the signal as it is, as no rule does.
                 if *slot == 0 || *slot == n {
                     *slot = SIGSTOP.0;
