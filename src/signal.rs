@@ -140,8 +140,8 @@ impl SigSet {
     }
 }
 
-/// What a collected signal becomes before it is forwarded: `-r FROM:TO`. Entry `n` holds
-/// the signal that signal `n` is sent as; 0 (the default) keeps it, [`DROP`] drops it.
+/// What a collected signal becomes before it is forwarded: `-r FROM:TO`. Entry `n - 1`
+/// holds the signal that signal `n` is sent as; 0 (the default) keeps it, [`DROP`] drops it.
 /// With 0 as "unchanged", the default table is all zeros.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rewrite([u8; MAX as usize]);
