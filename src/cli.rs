@@ -54,12 +54,12 @@ impl Personality {
 /// What bantam was asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// No program: stay up, reap, exit 0 on SIGINT/SIGTERM.
+    Pause,
     /// Run the program whose name is `argv[program]`; its arguments follow it.
     Run {
         program: usize,
     },
-    /// No program: stay up, reap, exit 0 on SIGINT/SIGTERM.
-    Pause,
     Help,
     Version,
     /// tini `-l`, catatonit `-L`: print the license and exit 0.
