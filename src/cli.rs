@@ -42,6 +42,7 @@ impl Personality {
     /// no such option. Long names follow the same table: a personality accepts the long
     /// name of every option it has.
     pub fn short_names(self) -> &'static [u8] {
+        // Every personality has a row: always in bounds.
         SHORT_NAMES.get(self as usize).map_or(b"", |row| row)
     }
 
@@ -170,13 +171,14 @@ impl Opt {
 const LONG_NAMES: &[u8] =
     b"group all subreaper pdeathsig rewrite remap-exit grace drain verbose pause quiet \
 version help warn license single-child ";
-/// One row of 16 per personality (native, tini, dumb-init, catatonit), 0 where it lacks the
-/// option. tini's `-V` stands for its `--version`.
-const SHORT_NAMES: [[u8; 16]; 4] = [
+/// One row of 16 per personality (native, tini, dumb-init, catatonit, pause), 0 where it
+/// lacks the option. tini's `-V` stands for its `--version`; pause has no options.
+const SHORT_NAMES: [[u8; 16]; 5] = [
     *b"gaspretdvPqVh\0\0\0",
     *b"g\0sp\0e\0\0v\0\0Vhwl\0",
     *b"\0\0\0\0r\0\0\0v\0\0Vh\0\0c",
     *b"g\0\0\0\0\0\0\0\0P\0Vh\0L\0",
+    [0; 16],
 ];
 /// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
 const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
