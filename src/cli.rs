@@ -273,11 +273,6 @@ fn parse_args<'a>(
             (false, Some(_)) => return Err(b"option takes no value"),
             (false, None) => b"",
         };
-        if opt.takes_value() {
-            // A bad value is the culprit from here on. Only options without a value can
-            // follow in a cluster (`-gx`), and they still blame the argument.
-            *culprit = value;
-        }
         match opt {
             // dumb-init has one verbose level: debug.
             Opt::VERBOSE if cfg.personality == Personality::DumbInit => verbosity = Some(3),
@@ -292,7 +287,11 @@ fn parse_args<'a>(
                 };
                 return Ok(());
             }
-            _ => apply(cfg, opt, value)?,
+            // A bad value is the culprit, not the argument it came in.
+            _ => apply(cfg, opt, value).map_err(|what| {
+                *culprit = value;
+                what
+            })?,
         }
     };
     if let Some(level) = verbosity {
