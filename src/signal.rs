@@ -173,7 +173,8 @@ impl Rewrite {
     /// Job control (TSTP, TTIN, TTOU) that no rule changes is sent as STOP: dumb-init's
     /// default, which stops the child's whole group.
     pub fn stop_job_control(&mut self) {
-        for n in SIGTSTP.0..=SIGTTOU.0 {
+        // A half-open range: an inclusive one carries an "exhausted" flag through the loop.
+        for n in SIGTSTP.0..SIGTTOU.0 + 1 {
             if let Some(slot) = self.0.get_mut(usize::from(n - 1)) {
                 // A rule to itself keeps the signal as it is, as no rule does.
                 if *slot == 0 || *slot == n {
