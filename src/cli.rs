@@ -252,20 +252,21 @@ fn parse_args<'a>(
             let index = args.next_index;
             let Some(arg) = args.next() else { break None };
             *culprit = arg;
-            if let Some(long) = strip_prefix(arg, b"--", false) {
-                if long.is_empty() {
-                    let index = args.next_index;
-                    break args.next().map(|_| index);
-                }
-                let (name, inline) = split_once(long, b'=');
-                let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i) != Some(&0));
-                (Opt(index.ok_or(UNKNOWN_OPTION)?), inline)
-            } else if let Some(rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
+            // A lone `-` is a program name, as in many tools.
+            let Some(rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) else {
+                break Some(index);
+            };
+            let Some((b'-', long)) = rest.split_first() else {
                 cluster = rest;
                 continue;
-            } else {
-                break Some(index);
+            };
+            if long.is_empty() {
+                let index = args.next_index;
+                break args.next().map(|_| index);
             }
+            let (name, inline) = split_once(long, b'=');
+            let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i) != Some(&0));
+            (Opt(index.ok_or(UNKNOWN_OPTION)?), inline)
         };
         let value = match (opt.takes_value(), inline) {
             (true, Some(value)) => value,
