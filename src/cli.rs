@@ -186,8 +186,14 @@ const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRAC
 /// The peers' variables: tini's act by their presence, dumb-init's on one value each.
 const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID DUMB_INIT_DEBUG ";
 
-const UNKNOWN_OPTION: &[u8] = b"unknown option";
-const MISSING_VALUE: &[u8] = b"option needs a value";
+// Messages that overlap are cut from one string each: the linker merges equal byte
+// strings, not overlapping ones.
+const OPTION_MESSAGES: &[u8] = b"unknown option needs a value";
+const UNKNOWN_OPTION: &[u8] = OPTION_MESSAGES.split_at(14).0;
+const MISSING_VALUE: &[u8] = OPTION_MESSAGES.split_at(8).1;
+const PROGRAM_MESSAGES: &[u8] = b"--pause takes no program to run";
+const NO_PAUSE_PROGRAM: &[u8] = PROGRAM_MESSAGES.split_at(24).0;
+const NO_PROGRAM: &[u8] = PROGRAM_MESSAGES.split_at(14).1;
 
 /// Parses argv (with `argv[0]`, which names the personality) and the environment into
 /// `cfg`, which starts as [`Config::default`]. Options stop at the first non-option or at
@@ -303,9 +309,9 @@ fn parse_args<'a>(
         // catatonit -P ignores a program.
         (true, None) => Mode::Pause,
         (true, Some(_)) if cfg.personality == Personality::Catatonit => Mode::Pause,
-        (true, Some(_)) => return Err(b"--pause takes no program"),
+        (true, Some(_)) => return Err(NO_PAUSE_PROGRAM),
         (false, Some(program)) => Mode::Run { program },
-        (false, None) => return Err(b"no program to run"),
+        (false, None) => return Err(NO_PROGRAM),
     };
     settle_personality(cfg);
     Ok(())
