@@ -205,7 +205,10 @@ pub fn parse<'a>(
 ) -> Result<(), UsageError<'a>> {
     let mut argv = argv;
     cfg.personality = Personality::of(argv.next().unwrap_or_default());
-    apply_env(cfg, env).map_err(|entry| UsageError { what: b"bad value in the environment", arg: entry })?;
+    for entry in env {
+        apply_env(cfg, entry)
+            .map_err(|()| UsageError { what: b"bad value in the environment", arg: entry })?;
+    }
     // parse_args returns only the error text (two registers rather than a struct in
     // memory); the argument it is about is kept on the side.
     let mut culprit: &[u8] = b"";
@@ -355,46 +358,44 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
     Ok(())
 }
 
-/// Applies the `BANTAM_*` variables found in `env`. An error is the entry with a bad value.
-fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Result<(), &'a [u8]> {
-    for entry in env {
-        let (name, Some(value)) = split_once(entry, b'=') else { continue };
-        // The peer's own variables (each personality's, in the same order as
-        // PEER_ENV_NAMES). tini's take effect by their presence, even empty; dumb-init's
-        // only with the one value it checks for.
-        match (cfg.personality, word_index(PEER_ENV_NAMES, name, false), value) {
-            (Personality::Tini, Some(0), _) => cfg.target = Target::Group,
-            // atoi, as tini reads it: anything that is not a number is 0.
-            (Personality::Tini, Some(1), _) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
-            (Personality::DumbInit, Some(2), b"0") => cfg.single_child = true,
-            (Personality::DumbInit, Some(3), b"1") => cfg.verbosity = 3,
-            _ => {}
+/// Applies one environment entry if it is a `BANTAM_*` variable or the peer's own. An error
+/// means its value is bad.
+fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
+    let (name, Some(value)) = split_once(entry, b'=') else { return Ok(()) };
+    // The peer's own variables (each personality's, in the same order as
+    // PEER_ENV_NAMES). tini's take effect by their presence, even empty; dumb-init's
+    // only with the one value it checks for.
+    match (cfg.personality, word_index(PEER_ENV_NAMES, name, false), value) {
+        (Personality::Tini, Some(0), _) => cfg.target = Target::Group,
+        // atoi, as tini reads it: anything that is not a number is 0.
+        (Personality::Tini, Some(1), _) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
+        (Personality::DumbInit, Some(2), b"0") => cfg.single_child = true,
+        (Personality::DumbInit, Some(3), b"1") => cfg.verbosity = 3,
+        _ => {}
+    }
+    let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
+    else {
+        return Ok(());
+    };
+    let opt = Opt(opt);
+    if opt == Opt::VERBOSE {
+        cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(())? as u8;
+        return Ok(());
+    }
+    // A switch's value says whether to apply it at all.
+    if !opt.takes_value() && !parse_bool(value).ok_or(())? {
+        return Ok(());
+    }
+    // The lists are comma-separated; their empty items are skipped.
+    let list = matches!(opt, Opt::REWRITE | Opt::REMAP_EXIT);
+    let mut rest = value;
+    loop {
+        let (item, tail) = if list { split_once(rest, b',') } else { (rest, None) };
+        if !(list && item.is_empty()) {
+            apply(cfg, opt, item).map_err(|_| ())?;
         }
-        let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
-        else {
-            continue;
-        };
-        let opt = Opt(opt);
-        let bad = entry;
-        if opt == Opt::VERBOSE {
-            cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(bad)? as u8;
-            continue;
-        }
-        // A switch's value says whether to apply it at all.
-        if !opt.takes_value() && !parse_bool(value).ok_or(bad)? {
-            continue;
-        }
-        // The lists are comma-separated; their empty items are skipped.
-        let list = matches!(opt, Opt::REWRITE | Opt::REMAP_EXIT);
-        let mut rest = value;
-        loop {
-            let (item, tail) = if list { split_once(rest, b',') } else { (rest, None) };
-            if !(list && item.is_empty()) {
-                apply(cfg, opt, item).map_err(|_| bad)?;
-            }
-            let Some(tail) = tail else { break };
-            rest = tail;
-        }
+        let Some(tail) = tail else { break };
+        rest = tail;
     }
     Ok(())
 }
