@@ -298,10 +298,7 @@ fn parse_args<'a>(
                 return Ok(());
             }
             // A bad value is the culprit, not the argument it came in.
-            _ => apply(cfg, opt, value).map_err(|what| {
-                *culprit = value;
-                what
-            })?,
+            _ => apply(cfg, opt, value).inspect_err(|_| *culprit = value)?,
         }
     };
     if let Some(level) = verbosity {
