@@ -92,17 +92,14 @@ impl Signal {
 
 /// A whole decimal number of at most 9 digits (so it cannot overflow); nothing else.
 pub fn parse_number(text: &[u8]) -> Option<u32> {
-    if text.is_empty() || text.len() > 9 {
+    // 1 to 9 digits: an empty text wraps around to a huge length.
+    if text.len().wrapping_sub(1) > 8 {
         return None;
     }
-    let mut n: u32 = 0;
-    for &b in text {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u32::from(b - b'0');
-    }
-    Some(n)
+    text.iter().try_fold(0, |n: u32, &b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 { Some(n * 10 + u32::from(digit)) } else { None }
+    })
 }
 
 /// The kernel's signal set: one bit per signal, bit `n-1` for signal `n` (8 bytes, not
