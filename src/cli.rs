@@ -242,9 +242,10 @@ fn parse_args<'a>(
         return Ok(());
     }
     let shorts = cfg.personality.short_names();
-    // -v and -q beat BANTAM_VERBOSITY, so they are counted on the side (from the default,
-    // 1); -P decides the mode only once the program is known.
-    let mut verbosity: Option<u8> = None;
+    // -v and -q beat BANTAM_VERBOSITY, so they are counted on the side, from the default 1
+    // (above 3 while neither was given: a plain u8 is smaller code than an Option); -P
+    // decides the mode only once the program is known.
+    let mut verbosity = u8::MAX;
     let mut pause = false;
     // The rest of a cluster of short options (`-gv`) still to apply. One that takes a
     // value ends the cluster and takes the rest of it, or the next argument (`-pTERM`,
@@ -285,9 +286,9 @@ fn parse_args<'a>(
         };
         match opt {
             // dumb-init has one verbose level: debug.
-            Opt::VERBOSE if cfg.personality == Personality::DumbInit => verbosity = Some(3),
-            Opt::VERBOSE => verbosity = Some(verbosity.map_or(2, |v| (v + 1).min(3))),
-            Opt::QUIET => verbosity = Some(0),
+            Opt::VERBOSE if cfg.personality == Personality::DumbInit => verbosity = 3,
+            Opt::VERBOSE => verbosity = if verbosity > 3 { 2 } else { (verbosity + 1).min(3) },
+            Opt::QUIET => verbosity = 0,
             Opt::PAUSE => pause = true,
             Opt::HELP | Opt::VERSION | Opt::LICENSE => {
                 cfg.mode = match opt {
@@ -301,8 +302,8 @@ fn parse_args<'a>(
             _ => apply(cfg, opt, value).inspect_err(|_| *culprit = value)?,
         }
     };
-    if let Some(level) = verbosity {
-        cfg.verbosity = level;
+    if verbosity <= 3 {
+        cfg.verbosity = verbosity;
     }
     *culprit = b"";
     cfg.mode = match (pause, program) {
