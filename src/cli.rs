@@ -143,7 +143,7 @@ pub struct UsageError<'a> {
 /// [`SHORT_NAMES`]; the first nine are also the places of their twins in [`ENV_NAMES`].
 /// Options that take a value are 3..=6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Opt(usize);
+struct Opt(u32);
 
 impl Opt {
     const GROUP: Opt = Opt(0);
@@ -254,7 +254,7 @@ fn parse_args<'a>(
     let program = loop {
         // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
         let (opt, inline) = if let Some((&c, tail)) = cluster.split_first() {
-            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)?);
+            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)? as u32);
             let takes_value = opt.takes_value();
             cluster = if takes_value { b"" } else { tail };
             (opt, Some(tail).filter(|tail| takes_value && !tail.is_empty()))
@@ -276,7 +276,7 @@ fn parse_args<'a>(
             }
             let (name, inline) = split_once(long, b'=');
             let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i) != Some(&0));
-            (Opt(index.ok_or(UNKNOWN_OPTION)?), inline)
+            (Opt(index.ok_or(UNKNOWN_OPTION)? as u32), inline)
         };
         let value = match (opt.takes_value(), inline) {
             (true, Some(value)) => value,
@@ -375,7 +375,7 @@ fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
     else {
         return Ok(());
     };
-    let opt = Opt(opt);
+    let opt = Opt(opt as u32);
     if opt == Opt::VERBOSE {
         cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(())? as u8;
         return Ok(());
@@ -454,7 +454,7 @@ mod tests {
         assert_eq!(crate::text::nth_word(LONG_NAMES, expected.len()), None);
         assert_eq!(crate::text::nth_word(ENV_NAMES, 9), None);
         for (i, (short, long, env, opt)) in expected.into_iter().enumerate() {
-            assert_eq!(opt.0, i);
+            assert_eq!(opt.0 as usize, i);
             assert_eq!(Personality::Native.short_names().get(i), Some(&short));
             assert_eq!(crate::text::nth_word(LONG_NAMES, i), Some(long.as_bytes()));
             if let Some(env) = env {
