@@ -275,8 +275,8 @@ fn parse_args<'a>(
                 break args.next().map(|_| index);
             }
             let (name, inline) = split_once(long, b'=');
-            let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i) != Some(&0));
-            (Opt(index.ok_or(UNKNOWN_OPTION)? as u32), inline)
+            let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i as usize) != Some(&0));
+            (Opt(index.ok_or(UNKNOWN_OPTION)?), inline)
         };
         let value = match (opt.takes_value(), inline) {
             (true, Some(value)) => value,
@@ -375,7 +375,7 @@ fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
     else {
         return Ok(());
     };
-    let opt = Opt(opt as u32);
+    let opt = Opt(opt);
     if opt == Opt::VERBOSE {
         cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(())? as u8;
         return Ok(());

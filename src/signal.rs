@@ -75,9 +75,9 @@ impl Signal {
             u32::from(MAX).wrapping_sub(parse_number(k)?)
         } else {
             let index = word_index(NAMES, name, true)?;
-            match index.checked_sub(CLASSIC) {
-                None => index as u32 + 1,
-                Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra)?),
+            match index.checked_sub(CLASSIC as u32) {
+                None => index + 1,
+                Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra as usize)?),
             }
         };
         Signal::new(n)

@@ -38,10 +38,10 @@ pub fn split_once(text: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
 
 /// The index of `word` in `list`, a run of words each followed by one space, compared as
 /// [`eq`] does.
-pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<usize> {
+pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<u32> {
     let mut index = 0;
     loop {
-        if eq(word, nth_word(list, index)?, fold) {
+        if eq(word, nth_word(list, index as usize)?, fold) {
             return Some(index);
         }
         index += 1;
