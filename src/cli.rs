@@ -382,9 +382,15 @@ fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
         cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(())? as u8;
         return Ok(());
     }
-    // A switch's value says whether to apply it at all.
-    if !opt.takes_value() && !parse_bool(value).ok_or(())? {
-        return Ok(());
+    // A switch's value says whether to apply it at all: `1`/`true`/`yes` turn it on,
+    // `0`/`false`/`no`/empty leave it; anything else is refused so a typo does not silently
+    // turn a feature off. Case does not matter. (The last word of the list is the empty one.)
+    if !opt.takes_value() {
+        match word_index(b"1 TRUE YES 0 FALSE NO  ", value, true) {
+            Some(0..=2) => {}
+            Some(_) => return Ok(()),
+            None => return Err(()),
+        }
     }
     // The lists are comma-separated; their empty items are skipped.
     let list = matches!(opt, Opt::REWRITE | Opt::REMAP_EXIT);
@@ -398,13 +404,6 @@ fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
         rest = tail;
     }
     Ok(())
-}
-
-/// `1`/`true`/`yes` enable, `0`/`false`/`no`/empty disable; anything else is refused so a
-/// typo does not silently turn a feature off. Case does not matter.
-fn parse_bool(value: &[u8]) -> Option<bool> {
-    // The last word of the list is the empty one.
-    word_index(b"1 TRUE YES 0 FALSE NO  ", value, true).map(|index| index < 3)
 }
 
 #[cfg(test)]
