@@ -275,8 +275,10 @@ fn parse_args<'a>(
                 break args.next().map(|_| index);
             }
             let (name, inline) = split_once(long, b'=');
-            let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i as usize) != Some(&0));
-            (Opt(index.ok_or(UNKNOWN_OPTION)?), inline)
+            match word_index(LONG_NAMES, name, false) {
+                Some(index) if shorts.get(index as usize) != Some(&0) => (Opt(index), inline),
+                _ => return Err(UNKNOWN_OPTION),
+            }
         };
         let value = match (opt.takes_value(), inline) {
             (true, Some(value)) => value,
