@@ -84,19 +84,19 @@ pub enum Target {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C)]
 pub struct Config {
-    pub personality: Personality,
-    pub target: Target,
     /// 0 silent, 1 errors and warnings, 2 info, 3 debug.
     pub verbosity: u8,
+    pub personality: Personality,
+    pub target: Target,
     pub drain: bool,
     /// tini `-w`: a warning for every zombie reaped that is not the child.
     pub warn_reap: bool,
     /// dumb-init `-c`: no new session for the child, signals to the child alone.
     pub single_child: bool,
     pub pdeathsig: Option<Signal>,
-    pub mode: Mode,
     /// Graceful-shutdown window in milliseconds; 0 is off.
     pub grace_ms: u64,
+    pub mode: Mode,
     pub rewrite: Rewrite,
     pub remap: ExitRemap,
 }
