@@ -341,8 +341,7 @@ fn settle_personality(cfg: &mut Config) {
 /// wrong with `value` (the caller knows where it came from).
 fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> {
     match opt {
-        Opt::GROUP => cfg.target = Target::Group,
-        Opt::ALL => cfg.target = Target::All,
+        Opt::GROUP | Opt::ALL => cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All },
         Opt::DRAIN => cfg.drain = true,
         Opt::WARN => cfg.warn_reap = true,
         Opt::SINGLE_CHILD => cfg.single_child = true,
