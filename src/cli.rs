@@ -234,9 +234,13 @@ fn parse_args<'a>(
 ) -> Result<(), &'static [u8]> {
     let mut args = Cursor { iter: argv, next_index: 1 };
     if cfg.personality == Personality::Pause {
-        // pause takes no program and no options but `-v`, in any place and any case.
-        cfg.mode =
-            if args.iter.any(|arg| matches!(arg, [b'-', b'v' | b'V'])) { Mode::Version } else { Mode::Pause };
+        // pause takes no program and no options but `-v`, in any place and any case (only
+        // `v` and `V` are `v` with the case bit set).
+        cfg.mode = if args.iter.any(|arg| matches!(arg, [b'-', v] if v | 0x20 == b'v')) {
+            Mode::Version
+        } else {
+            Mode::Pause
+        };
         return Ok(());
     }
     let shorts = cfg.personality.short_names();
