@@ -18,6 +18,9 @@ pub fn strip_prefix<'a>(text: &'a [u8], prefix: &[u8], fold: bool) -> Option<&'a
 }
 
 /// The position of the first `byte` in `text`.
+// In line on aarch64 too, whose low inlining threshold (.cargo/config.toml) would keep a
+// 56-byte out-of-line copy of the iterator's search for two short loops.
+#[cfg_attr(target_arch = "aarch64", inline(always))]
 pub fn find(text: &[u8], byte: u8) -> Option<usize> {
     text.iter().position(|&b| b == byte)
 }
