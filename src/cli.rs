@@ -84,8 +84,9 @@ pub enum Target {
 
 /// What bantam was asked to do, and how.
 ///
-/// In C order, the small fields that nearly every step reads first and the tables last: x86 reaches the first 128 bytes from a base register with a one-byte
-/// displacement, and Rust's own order put the small fields behind the tables.
+/// In C order, with the small fields that nearly every step reads first and the tables
+/// last: x86 reaches the first 128 bytes of a struct with one-byte displacements, and
+/// Rust's own order put the small fields behind the tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C)]
 pub struct Config {
