@@ -3,18 +3,21 @@
 //! allocation-free.
 
 use crate::duration::parse_millis;
-use crate::signal::{Rewrite, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
+use crate::signal::{Rewrite, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
 use crate::status::ExitRemap;
-use crate::text::{eq, find, split_once, strip_prefix, word_index};
+use crate::text::{find, split_once, strip_prefix, word_index};
 
 /// The tool bantam stands in for, chosen by the basename of argv[0] (SPEC §2).
+///
+/// dumb-init comes first: it is the one that most steps test for, and a test for the
+/// value 0 is one instruction less on aarch64 (`cbz`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Personality {
+    /// dumb-init 1.2.5.
+    DumbInit,
     Native,
     /// tini 0.19 (also `docker-init`, `tini-static`).
     Tini,
-    /// dumb-init 1.2.5.
-    DumbInit,
     /// catatonit 0.2 (also `podman-init`).
     Catatonit,
     /// Kubernetes' pause.
@@ -23,27 +26,29 @@ pub enum Personality {
 
 impl Personality {
     /// The personality named by `argv0`'s basename; any other name is bantam's own.
+    // Out of line on x86_64 only: its inlining threshold (.cargo/config.toml) pulls this
+    // into the long parse, which then grows by more than the call costs; aarch64 keeps it
+    // in line and is smaller so.
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn of(argv0: &[u8]) -> Personality {
         let mut base = argv0;
         while let (_, Some(rest)) = split_once(base, b'/') {
             base = rest;
         }
-        match word_index(b"tini docker-init tini-static dumb-init catatonit podman-init pause ", base, false)
-        {
-            Some(0..=2) => Personality::Tini,
-            Some(3) => Personality::DumbInit,
-            Some(4 | 5) => Personality::Catatonit,
-            Some(6) => Personality::Pause,
-            _ => Personality::Native,
-        }
+        use Personality::*;
+        // Each name's personality, by its place in the list: a table, not a match.
+        const NAMED: [Personality; 7] = [Tini, Tini, Tini, DumbInit, Catatonit, Catatonit, Pause];
+        word_index(b"tini docker-init tini-static dumb-init catatonit podman-init pause ", base, false)
+            .and_then(|index| NAMED.get(index as usize).copied())
+            .unwrap_or(Native)
     }
 
     /// The short option letters this personality accepts, by [`Opt`] index; 0 where it has
     /// no such option. Long names follow the same table: a personality accepts the long
     /// name of every option it has.
     pub fn short_names(self) -> &'static [u8] {
-        let at = (self as usize).min(3) * 16;
-        SHORT_NAMES.get(at..at + 16).unwrap_or_default()
+        // Every personality has a row: always in bounds.
+        SHORT_NAMES.get(self as usize).map_or(b"", |row| row)
     }
 
     /// The code of a usage error: the peers' 1, bantam's own 2.
@@ -55,12 +60,12 @@ impl Personality {
 /// What bantam was asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// No program: stay up, reap, exit 0 on SIGINT/SIGTERM.
+    Pause,
     /// Run the program whose name is `argv[program]`; its arguments follow it.
     Run {
         program: usize,
     },
-    /// No program: stay up, reap, exit 0 on SIGINT/SIGTERM.
-    Pause,
     Help,
     Version,
     /// tini `-l`, catatonit `-L`: print the license and exit 0.
@@ -77,23 +82,29 @@ pub enum Target {
     All,
 }
 
+/// What bantam was asked to do, and how.
+///
+/// In C order, with the small fields that nearly every step reads first and the tables
+/// last: x86 reaches the first 128 bytes of a struct with one-byte displacements, and
+/// Rust's own order put the small fields behind the tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Config {
-    pub personality: Personality,
-    pub mode: Mode,
-    pub target: Target,
-    pub pdeathsig: Option<Signal>,
-    pub rewrite: Rewrite,
-    pub remap: ExitRemap,
-    /// Graceful-shutdown window in milliseconds; 0 is off.
-    pub grace_ms: u64,
-    pub drain: bool,
     /// 0 silent, 1 errors and warnings, 2 info, 3 debug.
     pub verbosity: u8,
+    pub personality: Personality,
+    pub target: Target,
+    pub drain: bool,
     /// tini `-w`: a warning for every zombie reaped that is not the child.
     pub warn_reap: bool,
     /// dumb-init `-c`: no new session for the child, signals to the child alone.
     pub single_child: bool,
+    pub pdeathsig: Option<Signal>,
+    /// Graceful-shutdown window in milliseconds; 0 is off.
+    pub grace_ms: u64,
+    pub mode: Mode,
+    pub rewrite: Rewrite,
+    pub remap: ExitRemap,
 }
 
 impl Default for Config {
@@ -138,7 +149,7 @@ pub struct UsageError<'a> {
 /// [`SHORT_NAMES`]; the first nine are also the places of their twins in [`ENV_NAMES`].
 /// Options that take a value are 3..=6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Opt(u8);
+struct Opt(u32);
 
 impl Opt {
     const GROUP: Opt = Opt(0);
@@ -166,29 +177,29 @@ impl Opt {
 const LONG_NAMES: &[u8] =
     b"group all subreaper pdeathsig rewrite remap-exit grace drain verbose pause quiet \
 version help warn license single-child ";
-/// One row of 16 per personality (native, tini, dumb-init, catatonit), 0 where it lacks the
-/// option. tini's `-V` stands for its `--version`.
-const SHORT_NAMES: &[u8; 64] = b"gaspretdvPqVh\0\0\0\
-g\0sp\0e\0\0v\0\0Vhwl\0\
-\0\0\0\0r\0\0\0v\0\0Vh\0\0c\
-g\0\0\0\0\0\0\0\0P\0Vh\0L\0";
+/// One row of 16 per personality (dumb-init, native, tini, catatonit, pause), 0 where it
+/// lacks the option. tini's `-V` stands for its `--version`; pause has no options.
+const SHORT_NAMES: [[u8; 16]; 5] = [
+    *b"\0\0\0\0r\0\0\0v\0\0Vh\0\0c",
+    *b"gaspretdvPqVh\0\0\0",
+    *b"g\0sp\0e\0\0v\0\0Vhwl\0",
+    *b"g\0\0\0\0\0\0\0\0P\0Vh\0L\0",
+    [0; 16],
+];
 /// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
 const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
 
-/// The peers' variables: tini's by name, dumb-init's by whole entry (name and value).
-const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID=0 DUMB_INIT_DEBUG=1 ";
+/// The peers' variables: tini's act by their presence, dumb-init's on one value each.
+const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID DUMB_INIT_DEBUG ";
 
-const UNKNOWN_OPTION: &[u8] = b"unknown option";
-const MISSING_VALUE: &[u8] = b"option needs a value";
-
-/// What the command line says apart from the [`Config`] fields it sets directly: flags
-/// that must beat the environment or decide the mode only once all options are read, and
-/// the argument a usage error is about.
-struct Flags<'a> {
-    verbosity: Option<u8>,
-    pause: bool,
-    culprit: &'a [u8],
-}
+// Messages that overlap are cut from one string each: the linker merges equal byte
+// strings, not overlapping ones.
+const OPTION_MESSAGES: &[u8] = b"unknown option needs a value";
+const UNKNOWN_OPTION: &[u8] = OPTION_MESSAGES.split_at(14).0;
+const MISSING_VALUE: &[u8] = OPTION_MESSAGES.split_at(8).1;
+const PROGRAM_MESSAGES: &[u8] = b"--pause takes no program to run";
+const NO_PAUSE_PROGRAM: &[u8] = PROGRAM_MESSAGES.split_at(24).0;
+const NO_PROGRAM: &[u8] = PROGRAM_MESSAGES.split_at(14).1;
 
 /// Parses argv (with `argv[0]`, which names the personality) and the environment into
 /// `cfg`, which starts as [`Config::default`]. Options stop at the first non-option or at
@@ -200,11 +211,14 @@ pub fn parse<'a>(
 ) -> Result<(), UsageError<'a>> {
     let mut argv = argv;
     cfg.personality = Personality::of(argv.next().unwrap_or_default());
-    apply_env(cfg, env).map_err(|entry| UsageError { what: b"bad value in the environment", arg: entry })?;
-    let mut flags = Flags { verbosity: None, pause: false, culprit: b"" };
-    // The helpers return only the error text (two registers rather than a struct in
-    // memory); the culprit is kept on the side.
-    parse_args(cfg, &mut flags, argv).map_err(|what| UsageError { what, arg: flags.culprit })
+    for entry in env {
+        apply_env(cfg, entry)
+            .map_err(|()| UsageError { what: b"bad value in the environment", arg: entry })?;
+    }
+    // parse_args returns only the error text (two registers rather than a struct in
+    // memory); the argument it is about is kept on the side.
+    let mut culprit: &[u8] = b"";
+    parse_args(cfg, &mut culprit, argv).map_err(|what| UsageError { what, arg: culprit })
 }
 
 /// argv with the index of the next argument: a program's index is what Mode::Run holds.
@@ -215,6 +229,8 @@ struct Cursor<I> {
 }
 
 impl<'a, I: Iterator<Item = &'a [u8]>> Cursor<I> {
+    // One call on x86_64 rather than three copies (see Personality::of).
+    #[cfg_attr(target_arch = "x86_64", inline(never))]
     fn next(&mut self) -> Option<&'a [u8]> {
         self.next_index += 1;
         self.iter.next()
@@ -223,21 +239,26 @@ impl<'a, I: Iterator<Item = &'a [u8]>> Cursor<I> {
 
 fn parse_args<'a>(
     cfg: &mut Config,
-    flags: &mut Flags<'a>,
+    culprit: &mut &'a [u8],
     argv: impl Iterator<Item = &'a [u8]>,
 ) -> Result<(), &'static [u8]> {
     let mut args = Cursor { iter: argv, next_index: 1 };
     if cfg.personality == Personality::Pause {
-        // pause takes no program and no options but `-v`, in any place and any case.
-        cfg.mode = Mode::Pause;
-        while let Some(arg) = args.next() {
-            if eq(arg, b"-V", true) {
-                cfg.mode = Mode::Version;
-            }
-        }
+        // pause takes no program and no options but `-v`, in any place and any case (only
+        // `v` and `V` are `v` with the case bit set).
+        cfg.mode = if args.iter.any(|arg| matches!(arg, [b'-', v] if v | 0x20 == b'v')) {
+            Mode::Version
+        } else {
+            Mode::Pause
+        };
         return Ok(());
     }
     let shorts = cfg.personality.short_names();
+    // -v and -q beat BANTAM_VERBOSITY, so they are counted on the side, from the default 1
+    // (above 3 while neither was given: a plain u8 is smaller code than an Option); -P
+    // decides the mode only once the program is known.
+    let mut verbosity = u8::MAX;
+    let mut pause = false;
     // The rest of a cluster of short options (`-gv`) still to apply. One that takes a
     // value ends the cluster and takes the rest of it, or the next argument (`-pTERM`,
     // `-p TERM`).
@@ -245,27 +266,30 @@ fn parse_args<'a>(
     let program = loop {
         // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
         let (opt, inline) = if let Some((&c, tail)) = cluster.split_first() {
-            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)? as u8);
+            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)? as u32);
             let takes_value = opt.takes_value();
             cluster = if takes_value { b"" } else { tail };
             (opt, Some(tail).filter(|tail| takes_value && !tail.is_empty()))
         } else {
             let index = args.next_index;
             let Some(arg) = args.next() else { break None };
-            flags.culprit = arg;
-            if let Some(long) = strip_prefix(arg, b"--", false) {
-                if long.is_empty() {
-                    let index = args.next_index;
-                    break args.next().map(|_| index);
-                }
-                let (name, inline) = split_once(long, b'=');
-                let index = word_index(LONG_NAMES, name, false).filter(|&i| shorts.get(i) != Some(&0));
-                (Opt(index.ok_or(UNKNOWN_OPTION)? as u8), inline)
-            } else if let Some(rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) {
+            *culprit = arg;
+            // A lone `-` is a program name, as in many tools.
+            let Some(rest) = strip_prefix(arg, b"-", false).filter(|rest| !rest.is_empty()) else {
+                break Some(index);
+            };
+            let Some((b'-', long)) = rest.split_first() else {
                 cluster = rest;
                 continue;
-            } else {
-                break Some(index);
+            };
+            if long.is_empty() {
+                let index = args.next_index;
+                break args.next().map(|_| index);
+            }
+            let (name, inline) = split_once(long, b'=');
+            match word_index(LONG_NAMES, name, false) {
+                Some(index) if shorts.get(index as usize) != Some(&0) => (Opt(index), inline),
+                _ => return Err(UNKNOWN_OPTION),
             }
         };
         let value = match (opt.takes_value(), inline) {
@@ -274,17 +298,12 @@ fn parse_args<'a>(
             (false, Some(_)) => return Err(b"option takes no value"),
             (false, None) => b"",
         };
-        if opt.takes_value() {
-            // A bad value is the culprit from here on. Only options without a value can
-            // follow in a cluster (`-gx`), and they still blame the argument.
-            flags.culprit = value;
-        }
         match opt {
             // dumb-init has one verbose level: debug.
-            Opt::VERBOSE if cfg.personality == Personality::DumbInit => flags.verbosity = Some(3),
-            Opt::VERBOSE => flags.verbosity = Some(flags.verbosity.unwrap_or(1).saturating_add(1).min(3)),
-            Opt::QUIET => flags.verbosity = Some(0),
-            Opt::PAUSE => flags.pause = true,
+            Opt::VERBOSE if cfg.personality == Personality::DumbInit => verbosity = 3,
+            Opt::VERBOSE => verbosity = if verbosity > 3 { 2 } else { (verbosity + 1).min(3) },
+            Opt::QUIET => verbosity = 0,
+            Opt::PAUSE => pause = true,
             Opt::HELP | Opt::VERSION | Opt::LICENSE => {
                 cfg.mode = match opt {
                     Opt::HELP => Mode::Help,
@@ -293,26 +312,29 @@ fn parse_args<'a>(
                 };
                 return Ok(());
             }
-            _ => apply(cfg, opt, value)?,
+            // A bad value is the culprit, not the argument it came in.
+            _ => apply(cfg, opt, value).inspect_err(|_| *culprit = value)?,
         }
     };
-    if let Some(level) = flags.verbosity {
-        cfg.verbosity = level;
+    if verbosity <= 3 {
+        cfg.verbosity = verbosity;
     }
-    flags.culprit = b"";
-    cfg.mode = match (flags.pause, program) {
+    *culprit = b"";
+    cfg.mode = match (pause, program) {
         // catatonit -P ignores a program.
         (true, None) => Mode::Pause,
         (true, Some(_)) if cfg.personality == Personality::Catatonit => Mode::Pause,
-        (true, Some(_)) => return Err(b"--pause takes no program"),
+        (true, Some(_)) => return Err(NO_PAUSE_PROGRAM),
         (false, Some(program)) => Mode::Run { program },
-        (false, None) => return Err(b"no program to run"),
+        (false, None) => return Err(NO_PROGRAM),
     };
     settle_personality(cfg);
     Ok(())
 }
 
 /// The peers' fixed signal handling, after the user's options (which it does not undo).
+// Out of line: inlined, it costs the long parse_args more registers than it saves.
+#[inline(never)]
 fn settle_personality(cfg: &mut Config) {
     if cfg.personality == Personality::Tini {
         // tini sets SIGTTIN and SIGTTOU to SIG_IGN in the init: never forwarded.
@@ -323,11 +345,7 @@ fn settle_personality(cfg: &mut Config) {
         // dumb-init: the child's whole session, and job control stops the group (the init
         // then stops itself) unless the user rewrote those signals.
         cfg.target = Target::Group;
-        for sig in [SIGTSTP, SIGTTIN, SIGTTOU] {
-            if cfg.rewrite.apply(sig) == Some(sig) {
-                cfg.rewrite.set(sig, Some(SIGSTOP));
-            }
-        }
+        cfg.rewrite.stop_job_control();
     }
 }
 
@@ -335,8 +353,7 @@ fn settle_personality(cfg: &mut Config) {
 /// wrong with `value` (the caller knows where it came from).
 fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> {
     match opt {
-        Opt::GROUP => cfg.target = Target::Group,
-        Opt::ALL => cfg.target = Target::All,
+        Opt::GROUP | Opt::ALL => cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All },
         Opt::DRAIN => cfg.drain = true,
         Opt::WARN => cfg.warn_reap = true,
         Opt::SINGLE_CHILD => cfg.single_child = true,
@@ -354,63 +371,58 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
     Ok(())
 }
 
-/// Applies the `BANTAM_*` variables found in `env`. An error is the entry with a bad value.
-fn apply_env<'a>(cfg: &mut Config, env: impl Iterator<Item = &'a [u8]>) -> Result<(), &'a [u8]> {
-    for entry in env {
-        let (name, Some(value)) = split_once(entry, b'=') else { continue };
-        // The peer's own variables (each personality's, in the same order as
-        // PEER_ENV_NAMES). tini's take effect by their presence, even empty.
-        let peer =
-            word_index(PEER_ENV_NAMES, name, false).or_else(|| word_index(PEER_ENV_NAMES, entry, false));
-        match (cfg.personality, peer) {
-            (Personality::Tini, Some(0)) => cfg.target = Target::Group,
-            // atoi, as tini reads it: anything that is not a number is 0.
-            (Personality::Tini, Some(1)) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
-            (Personality::DumbInit, Some(2)) => cfg.single_child = true,
-            (Personality::DumbInit, Some(3)) => cfg.verbosity = 3,
-            _ => {}
-        }
-        let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
-        else {
-            continue;
-        };
-        let opt = Opt(opt as u8);
-        let bad = entry;
-        match opt {
-            Opt::VERBOSE => cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(bad)? as u8,
-            Opt::REWRITE | Opt::REMAP_EXIT => {
-                let mut rest = value;
-                loop {
-                    let (item, tail) = split_once(rest, b',');
-                    if !item.is_empty() {
-                        apply(cfg, opt, item).map_err(|_| bad)?;
-                    }
-                    let Some(tail) = tail else { break };
-                    rest = tail;
-                }
-            }
-            _ if opt.takes_value() => apply(cfg, opt, value).map_err(|_| bad)?,
-            _ => {
-                if parse_bool(value).ok_or(bad)? {
-                    apply(cfg, opt, value).map_err(|_| bad)?;
-                }
-            }
+/// Applies one environment entry if it is a `BANTAM_*` variable or the peer's own. An error
+/// means its value is bad.
+fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
+    let (name, Some(value)) = split_once(entry, b'=') else { return Ok(()) };
+    // The peer's own variables (each personality's, in the same order as
+    // PEER_ENV_NAMES). tini's take effect by their presence, even empty; dumb-init's
+    // only with the one value it checks for.
+    match (cfg.personality, word_index(PEER_ENV_NAMES, name, false), value) {
+        (Personality::Tini, Some(0), _) => cfg.target = Target::Group,
+        // atoi, as tini reads it: anything that is not a number is 0.
+        (Personality::Tini, Some(1), _) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
+        (Personality::DumbInit, Some(2), b"0") => cfg.single_child = true,
+        (Personality::DumbInit, Some(3), b"1") => cfg.verbosity = 3,
+        _ => {}
+    }
+    let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
+    else {
+        return Ok(());
+    };
+    let opt = Opt(opt);
+    if opt == Opt::VERBOSE {
+        cfg.verbosity = parse_number(value).filter(|&n| n <= 3).ok_or(())? as u8;
+        return Ok(());
+    }
+    // A switch's value says whether to apply it at all: `1`/`true`/`yes` turn it on,
+    // `0`/`false`/`no`/empty leave it; anything else is refused so a typo does not silently
+    // turn a feature off. Case does not matter. (The last word of the list is the empty one.)
+    if !opt.takes_value() {
+        match word_index(b"1 TRUE YES 0 FALSE NO  ", value, true) {
+            Some(0..=2) => {}
+            Some(_) => return Ok(()),
+            None => return Err(()),
         }
     }
+    // The lists are comma-separated; their empty items are skipped.
+    let list = matches!(opt, Opt::REWRITE | Opt::REMAP_EXIT);
+    let mut rest = value;
+    loop {
+        let (item, tail) = if list { split_once(rest, b',') } else { (rest, None) };
+        if !(list && item.is_empty()) {
+            apply(cfg, opt, item).map_err(|_| ())?;
+        }
+        let Some(tail) = tail else { break };
+        rest = tail;
+    }
     Ok(())
-}
-
-/// `1`/`true`/`yes` enable, `0`/`false`/`no`/empty disable; anything else is refused so a
-/// typo does not silently turn a feature off. Case does not matter.
-fn parse_bool(value: &[u8]) -> Option<bool> {
-    // The last word of the list is the empty one.
-    word_index(b"1 TRUE YES 0 FALSE NO  ", value, true).map(|index| index < 3)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signal::{SIGHUP, SIGKILL, SIGQUIT, SIGTERM, SIGUSR1};
+    use crate::signal::{SIGHUP, SIGKILL, SIGQUIT, SIGSTOP, SIGTERM, SIGTSTP, SIGUSR1};
 
     fn run(args: &[&str], env: &[&str]) -> Result<Config, (String, String)> {
         run_as("bantam", args, env)
@@ -456,7 +468,7 @@ mod tests {
         assert_eq!(crate::text::nth_word(LONG_NAMES, expected.len()), None);
         assert_eq!(crate::text::nth_word(ENV_NAMES, 9), None);
         for (i, (short, long, env, opt)) in expected.into_iter().enumerate() {
-            assert_eq!(usize::from(opt.0), i);
+            assert_eq!(opt.0 as usize, i);
             assert_eq!(Personality::Native.short_names().get(i), Some(&short));
             assert_eq!(crate::text::nth_word(LONG_NAMES, i), Some(long.as_bytes()));
             if let Some(env) = env {

@@ -66,24 +66,21 @@ impl Signal {
             return Signal::new(n);
         }
         let name = strip_prefix(text, b"SIG", true).unwrap_or(text);
-        // A name, then an offset only for the real-time bases: RTMIN counts up
-        // (`RTMIN+n`), RTMAX down (`RTMAX-n`).
-        let sign = name.iter().position(|&b| b == b'+' || b == b'-').unwrap_or(name.len());
-        let (base, offset) = name.split_at_checked(sign)?;
-        let index = word_index(NAMES, base, true)?;
-        let n = match index.checked_sub(CLASSIC) {
-            None => index as u32 + 1,
-            Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra)?),
+        // An offset only for the real-time bases: RTMIN counts up (`RTMIN+k`), RTMAX down
+        // (`RTMAX-k`). k has at most 9 digits, so neither side overflows; RTMAX-k below 1
+        // wraps far above MAX and is refused.
+        let n = if let Some(k) = strip_prefix(name, b"RTMIN+", true) {
+            u32::from(RTMIN) + parse_number(k)?
+        } else if let Some(k) = strip_prefix(name, b"RTMAX-", true) {
+            u32::from(MAX).wrapping_sub(parse_number(k)?)
+        } else {
+            let index = word_index(NAMES, name, true)?;
+            match index.checked_sub(CLASSIC as u32) {
+                None => index + 1,
+                Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra as usize)?),
+            }
         };
-        let Some((&sign, k)) = offset.split_first() else { return Signal::new(n) };
-        // k has at most 9 digits, so neither side overflows; below 1 it wraps far above
-        // MAX and is refused.
-        let k = parse_number(k)?;
-        match (n as u8, sign) {
-            (RTMIN, b'+') => Signal::new(n + k),
-            (MAX, b'-') => Signal::new(n.wrapping_sub(k)),
-            _ => None,
-        }
+        Signal::new(n)
     }
 
     /// Synchronous fault signals: raised by the CPU for the faulting thread. bantam leaves
@@ -95,17 +92,14 @@ impl Signal {
 
 /// A whole decimal number of at most 9 digits (so it cannot overflow); nothing else.
 pub fn parse_number(text: &[u8]) -> Option<u32> {
-    if text.is_empty() || text.len() > 9 {
+    // 1 to 9 digits: an empty text wraps around to a huge length.
+    if text.len().wrapping_sub(1) > 8 {
         return None;
     }
-    let mut n: u32 = 0;
-    for &b in text {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u32::from(b - b'0');
-    }
-    Some(n)
+    text.iter().try_fold(0, |n: u32, &b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 { Some(n * 10 + u32::from(digit)) } else { None }
+    })
 }
 
 /// The kernel's signal set: one bit per signal, bit `n-1` for signal `n` (8 bytes, not
@@ -143,15 +137,15 @@ impl SigSet {
     }
 }
 
-/// What a collected signal becomes before it is forwarded: `-r FROM:TO`. Entry `n` holds
-/// the signal that signal `n` is sent as; 0 (the default) keeps it, [`DROP`] drops it.
+/// What a collected signal becomes before it is forwarded: `-r FROM:TO`. Entry `n - 1`
+/// holds the signal that signal `n` is sent as; 0 (the default) keeps it, [`DROP`] drops it.
 /// With 0 as "unchanged", the default table is all zeros.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rewrite([u8; MAX as usize + 1]);
+pub struct Rewrite([u8; MAX as usize]);
 
 impl Default for Rewrite {
     fn default() -> Self {
-        Rewrite([0; MAX as usize + 1])
+        Rewrite([0; MAX as usize])
     }
 }
 
@@ -160,16 +154,30 @@ const DROP: u8 = u8::MAX;
 
 impl Rewrite {
     pub fn set(&mut self, from: Signal, to: Option<Signal>) {
-        if let Some(slot) = self.0.get_mut(usize::from(from.0)) {
+        if let Some(slot) = self.0.get_mut(usize::from(from.0).wrapping_sub(1)) {
             *slot = to.map_or(DROP, |s| s.0);
         }
     }
 
     /// The signal to send for `sig`, or None when the rewrite drops it.
     pub fn apply(&self, sig: Signal) -> Option<Signal> {
-        match self.0.get(usize::from(sig.0)) {
+        match self.0.get(usize::from(sig.0).wrapping_sub(1)) {
             Some(0) | None => Some(sig),
             Some(&n) => Signal::new(u32::from(n)),
+        }
+    }
+
+    /// Job control (TSTP, TTIN, TTOU) that no rule changes is sent as STOP: dumb-init's
+    /// default, which stops the child's whole group.
+    pub fn stop_job_control(&mut self) {
+        // A half-open range: an inclusive one carries an "exhausted" flag through the loop.
+        for n in SIGTSTP.0..SIGTTOU.0 + 1 {
+            if let Some(slot) = self.0.get_mut(usize::from(n - 1)) {
+                // A rule to itself keeps the signal as it is, as no rule does.
+                if *slot == 0 || *slot == n {
+                    *slot = SIGSTOP.0;
+                }
+            }
         }
     }
 
@@ -287,5 +295,24 @@ mod tests {
         for bad in [&b"TERM"[..], b":", b"TERM:", b":TERM", b"TERM:QUIT:HUP", b"0:TERM", b"TERM:65"] {
             assert_eq!(Rewrite::parse_rule(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn job_control_stops_unless_rewritten() {
+        let mut table = Rewrite::default();
+        table.set(SIGTTIN, Some(SIGTTIN));
+        table.set(SIGTTOU, Some(SIGHUP));
+        table.set(SIGCONT, None);
+        table.stop_job_control();
+        // Kept as itself counts as not rewritten.
+        assert_eq!(table.apply(SIGTSTP), Some(SIGSTOP));
+        assert_eq!(table.apply(SIGTTIN), Some(SIGSTOP));
+        assert_eq!(table.apply(SIGTTOU), Some(SIGHUP));
+        assert_eq!(table.apply(SIGCONT), None);
+        assert_eq!(table.apply(SIGTERM), Some(SIGTERM));
+        let mut dropped = Rewrite::default();
+        dropped.set(SIGTSTP, None);
+        dropped.stop_job_control();
+        assert_eq!(dropped.apply(SIGTSTP), None);
     }
 }

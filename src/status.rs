@@ -43,6 +43,8 @@ impl ExitRemap {
         }
     }
 
+    // In line: x86_64 otherwise keeps a 22-byte function for its one caller.
+    #[inline(always)]
     pub fn apply(&self, code: u8) -> u8 {
         match self.0.get(usize::from(code / 64)) {
             Some(word) if word & (1 << (code % 64)) != 0 => 0,
