@@ -328,6 +328,9 @@ fn log(verbosity: u8, msg: Msg, a: u64, b: u64) {
 }
 
 /// A diagnostic with a text for its `%s`.
+// On aarch64 the one-text array costs less built at each of the three call sites than
+// passed on through a function of its own; on x86_64 the other way round.
+#[cfg_attr(target_arch = "aarch64", inline(always))]
 fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
     write_msg(2, verbosity, msg, &[text], a, 0);
 }
