@@ -281,13 +281,14 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
         forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
-    let (msg, n, core) = match status.ending() {
-        Ending::Exited(code) => (Msg::Exited, code, false),
-        Ending::Killed { signal, core_dumped } => (Msg::Killed, signal, core_dumped),
+    // The exit code as the shell has it: the status, or 128 + the signal (7 bits).
+    let (msg, n, core, code) = match status.ending() {
+        Ending::Exited(code) => (Msg::Exited, code, false, code),
+        Ending::Killed { signal, core_dumped } => (Msg::Killed, signal, core_dumped, 128 + signal),
     };
     log_text(cfg.verbosity, msg, if core { b" (core dumped)" } else { b"" }, n.into());
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
-    sys::exit_group(cfg.remap.apply(status.exit_code()))
+    sys::exit_group(cfg.remap.apply(code))
 }
 
 fn now_millis() -> u64 {
