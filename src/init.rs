@@ -235,8 +235,10 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                 log(cfg.verbosity, Msg::WindowOver, 0, 0);
                 let _ = sys::kill(to, SIGKILL);
             }
-            Err(sys::EINTR) => continue,
-            Err(e) => fatal(Msg::SigtimedwaitFailed, e),
+            // EINTR. Nothing else can come: besides a timeout and an interruption,
+            // rt_sigtimedwait(2) fails only for an invalid set size or timeout, or a bad
+            // pointer, none of which bantam passes.
+            Err(_) => continue,
         }
         // SIGCHLD coalesces: reap every child that has exited, until none is left waiting.
         let none_left = loop {
