@@ -385,6 +385,8 @@ fn exit_usage(cfg: &Config, err: UsageError) -> ! {
 }
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
+// Inlined into its two callers: a call to log and one to exit_group each.
+#[inline(always)]
 fn fatal(msg: Msg, err: Errno) -> ! {
     log(0, msg, err.0.into(), 0);
     sys::exit_group(EXIT_FATAL)
