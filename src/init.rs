@@ -284,11 +284,12 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
     // The exit code as the shell has it: the status, or 128 + the signal (7 bits).
-    let (msg, n, core, code) = match status.ending() {
-        Ending::Exited(code) => (Msg::Exited, code, false, code),
-        Ending::Killed { signal, core_dumped } => (Msg::Killed, signal, core_dumped, 128 + signal),
+    let (msg, n, code) = match status.ending() {
+        Ending::Exited(code) => (Msg::Exited, code, code),
+        Ending::Killed { signal, core_dumped: false } => (Msg::Killed, signal, 128 + signal),
+        Ending::Killed { signal, core_dumped: true } => (Msg::KilledCore, signal, 128 + signal),
     };
-    log_text(cfg.verbosity, msg, if core { b" (core dumped)" } else { b"" }, n.into());
+    log(cfg.verbosity, msg, n.into(), 0);
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
     sys::exit_group(cfg.remap.apply(code))
 }
