@@ -6,8 +6,10 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
-// The output lines as string literals (without their newline), for the constants below
-// and for the message templates (msg.rs), which the binary prints them from.
+// What bantam prints when asked, as string literals without the newline: for the
+// constants below (which the tests check) and for msg.rs's templates, which the binary
+// prints them from. The license follows `bantam: `, which msg.rs adds as to every line of
+// level 0.
 macro_rules! version_line {
     () => {
         "bantam 0.1.0 - git.bantam010"
@@ -18,9 +20,9 @@ macro_rules! tini_version_line {
         "tini version 0.19.0 - git.bantam010"
     };
 }
-macro_rules! license_line {
+macro_rules! license {
     () => {
-        "bantam: MIT OR Apache-2.0"
+        "MIT OR Apache-2.0"
     };
 }
 
@@ -41,7 +43,7 @@ pub const VERSION_LINE: &[u8] = concat!(version_line!(), "\n").as_bytes();
 /// in the `git.` token, in the same form for Docker.
 pub const TINI_VERSION_LINE: &[u8] = concat!(tini_version_line!(), "\n").as_bytes();
 /// tini `-l`, catatonit `-L`.
-pub const LICENSE_LINE: &[u8] = concat!(license_line!(), "\n").as_bytes();
+pub const LICENSE_LINE: &[u8] = concat!("bantam: ", license!(), "\n").as_bytes();
 
 #[cfg(test)]
 mod tests {
