@@ -329,7 +329,7 @@ fn forward_signal(cfg: &Config, sig: Signal, target: Pid) -> bool {
 /// the message's level (see [`write_msg`]).
 #[inline(never)]
 fn log(verbosity: u8, msg: Msg, a: u64, b: u64) {
-    write_msg(2, verbosity, msg, &[], a, b);
+    write_msg(verbosity, msg, 2, &[], a, b);
 }
 
 /// A diagnostic with a text for its `%s`.
@@ -337,13 +337,13 @@ fn log(verbosity: u8, msg: Msg, a: u64, b: u64) {
 // passed on through a function of its own; on x86_64 the other way round.
 #[cfg_attr(target_arch = "aarch64", inline(always))]
 fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
-    write_msg(2, verbosity, msg, &[text], a, 0);
+    write_msg(verbosity, msg, 2, &[text], a, 0);
 }
 
 /// `msg` filled in with `texts`, `a` and `b` (see [`msg::format`]), as one line on `fd`
 /// with one write, if `verbosity` reaches the message's level.
 #[inline(never)]
-fn write_msg(fd: i32, verbosity: u8, msg: Msg, texts: &[&[u8]], a: u64, b: u64) {
+fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) {
     let mut bytes = [MaybeUninit::uninit(); msg::LONGEST];
     let mut line = sys::StackBuf::new(&mut bytes);
     if verbosity >= msg::format(&mut line, msg, texts, a, b) {
@@ -371,7 +371,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     } else {
         (args.argv.iter().next().unwrap_or_default(), &b""[..])
     };
-    write_msg(fd, msg::OUTPUT, msg, &[name, cfg.personality.short_names(), options], 0, 0);
+    write_msg(msg::OUTPUT, msg, fd, &[name, cfg.personality.short_names(), options], 0, 0);
     sys::exit_group(0)
 }
 
@@ -381,7 +381,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 #[cfg_attr(target_arch = "x86_64", inline(never))]
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
-    write_msg(2, 0, Msg::UsageError, &[err.what, colon, err.arg], 0, 0);
+    write_msg(0, Msg::UsageError, 2, &[err.what, colon, err.arg], 0, 0);
     sys::exit_group(cfg.personality.usage_exit())
 }
 
