@@ -124,6 +124,8 @@ pub fn exit_group(code: u8) -> ! {
     loop {}
 }
 
+// Out of line on x86_64, where its three callers come out about 20 bytes smaller.
+#[cfg_attr(target_arch = "x86_64", inline(never))]
 pub fn getpid() -> Pid {
     // SAFETY: no arguments; cannot fail.
     unsafe { syscall!(GETPID) as Pid }
