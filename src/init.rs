@@ -25,7 +25,7 @@ pub fn main(args: Args) -> ! {
     }
     // dumb-init collects the fault signals too, when they are sent with kill.
     let wanted = cfg.collected();
-    let _ = sys::rt_sigprocmask(sys::SIG_BLOCK, wanted);
+    let _ = sys::rt_sigprocmask(sys::SIG_BLOCK, &wanted, None);
     // The program's index in argv, which is never 0 (argv[0] is bantam); 0 for none.
     let program = match cfg.mode {
         Mode::Pause => 0,
@@ -65,7 +65,9 @@ pub fn main(args: Args) -> ! {
 fn block_signals() -> SigSet {
     // rt_sigprocmask fails only for an invalid `how` or set pointer (EINVAL, EFAULT),
     // neither of which bantam passes.
-    sys::rt_sigprocmask(sys::SIG_BLOCK, SigSet::all_but_faults()).unwrap_or(SigSet::EMPTY)
+    let mut inherited = SigSet::EMPTY;
+    let _ = sys::rt_sigprocmask(sys::SIG_BLOCK, &SigSet::all_but_faults(), Some(&mut inherited));
+    inherited
 }
 
 /// Outside a PID namespace, orphans would go to the host's init; as a child subreaper
@@ -140,7 +142,7 @@ fn exec_child(
         let _ = sys::rt_sigaction(SIGCHLD, Disposition::Ignore);
     }
     // dumb-init starts its child with every signal unblocked.
-    let _ = sys::rt_sigprocmask(sys::SIG_SETMASK, if dumb { SigSet::EMPTY } else { inherited });
+    let _ = sys::rt_sigprocmask(sys::SIG_SETMASK, if dumb { &SigSet::EMPTY } else { &inherited }, None);
     let err = exec_search(name, argv, envp);
     log_text(0, Msg::ExecFailed, name, err.0.into());
     sys::exit_group(match err {

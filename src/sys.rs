@@ -138,18 +138,17 @@ pub const SIG_SETMASK: usize = 2;
 /// The kernel's sigset size, the last argument of every rt_sig* call.
 const SIGSET_SIZE: usize = 8;
 
-/// Changes the blocked signals by `set` as `how` says; returns the mask that was in force
-/// before.
-// Inlined: two of the three callers ignore the old mask, and then the set needs no
-// passing either (aarch64 would also return the 16-byte Result through memory).
+/// Changes the blocked signals by `set` as `how` says; with `old`, stores there the mask
+/// that was in force before.
+// Inlined: the kernel reads the set from memory, and a caller that has it there already,
+// or needs no old mask, then passes just an address (aarch64 would also return a 16-byte
+// Result through memory).
 #[inline(always)]
-pub fn rt_sigprocmask(how: usize, set: SigSet) -> Result<SigSet, Errno> {
-    let mut old = SigSet::EMPTY;
-    // SAFETY: both pointers are to live 8-byte sets, the size we pass.
-    check(unsafe {
-        syscall!(RT_SIGPROCMASK, how, &set.0 as *const u64, &mut old.0 as *mut u64, SIGSET_SIZE)
-    })?;
-    Ok(old)
+pub fn rt_sigprocmask(how: usize, set: &SigSet, old: Option<&mut SigSet>) -> Result<(), Errno> {
+    let old = old.map_or(core::ptr::null_mut(), |old| &mut old.0 as *mut u64);
+    // SAFETY: `set` points to a live 8-byte set, the size we pass, and `old` to another or
+    // is null (no old mask wanted).
+    check(unsafe { syscall!(RT_SIGPROCMASK, how, &set.0 as *const u64, old, SIGSET_SIZE) }).map(drop)
 }
 
 /// Dequeues one pending signal of `set`, waiting at most `timeout` (forever if None).
