@@ -44,7 +44,7 @@ pub fn main(args: Args) -> ! {
     }
     // An inherited SIGCHLD set to SIG_IGN would make the kernel reap children by itself,
     // and the child's exit status would be lost; the child gets the setting back.
-    let sigchld = sys::rt_sigaction(SIGCHLD, Disposition::Default).unwrap_or(Disposition::Default);
+    let sigchld = sys::rt_sigaction(SIGCHLD, Disposition::Default);
     if cfg.setsid() {
         give_up_terminal();
     }

@@ -177,22 +177,20 @@ struct KernelSigaction {
 }
 
 /// Sets the disposition of `sig`; returns the one before (after an execve, a signal's
-/// disposition is either of the two).
+/// disposition is either of the two), or `disposition` itself if the call failed (only
+/// an invalid signal, or SIGKILL or SIGSTOP, would make it fail).
 // Both callers are in main: inlined, the struct is built in its frame and the result needs
 // no passing.
 #[inline(always)]
-pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Result<Disposition, Errno> {
+pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Disposition {
     let mut action = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: 0 };
     let ptr = &mut action as *mut KernelSigaction;
     // SAFETY: the pointer is to a live struct of the kernel's layout, given both as the new
     // and as the old action: the kernel reads the new one before it writes the old one
-    // (kernel/signal.c). SIG_DFL and SIG_IGN need no restorer.
-    check(unsafe { syscall!(RT_SIGACTION, sig.number(), ptr, ptr, SIGSET_SIZE) })?;
-    Ok(if action.handler == Disposition::Ignore as usize {
-        Disposition::Ignore
-    } else {
-        Disposition::Default
-    })
+    // (kernel/signal.c), and leaves it as it is when it fails. SIG_DFL and SIG_IGN need no
+    // restorer.
+    let _ = check(unsafe { syscall!(RT_SIGACTION, sig.number(), ptr, ptr, SIGSET_SIZE) });
+    if action.handler == Disposition::Ignore as usize { Disposition::Ignore } else { Disposition::Default }
 }
 
 /// A fork: `clone` with only the exit signal set. Returns 0 in the child. (aarch64 has no
