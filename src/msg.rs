@@ -121,7 +121,7 @@ const TEMPLATES: &[u8] = concat!(
     tini_version_line!(),
     "\0",
     license!(),
-    "\0%s%s%s (see bantam --help)",
+    "\0%s%s%s",
     "\x02started %s as pid %d",
     "\0exec %s: %E",
     "\0clone: %E",
@@ -297,7 +297,7 @@ mod tests {
             (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
             (Msg::License, &[], 0, 0, 0, "bantam: MIT OR Apache-2.0"),
             (Msg::Usage, &["tini", "g\0sp", ""], 0, 0, 4, "usage: tini [-gsp] [--] PROGRAM [ARG]..."),
-            (Msg::UsageError, &["bad", ": ", "x"], 0, 0, 0, "bantam: bad: x (see bantam --help)"),
+            (Msg::UsageError, &["bad", ": ", "x"], 0, 0, 0, "bantam: bad: x"),
             (Msg::Started, &["sh"], 42, 0, 2, "bantam: started sh as pid 42"),
             (Msg::ExecFailed, &["x"], 13, 0, 0, "bantam: exec x: EACCES"),
             (Msg::CloneFailed, &[], 11, 0, 0, "bantam: clone: EAGAIN"),
@@ -352,7 +352,7 @@ mod tests {
         // Texts used up print as nothing; a usage error without an argument has no colon.
         assert_eq!(
             message(Msg::UsageError, &["no program", ""], 0, 0).1,
-            "bantam: no program (see bantam --help)\n"
+            "bantam: no program\n"
         );
         assert_eq!(message(Msg::ExecFailed, &[], 99, 0).1, "bantam: exec : errno 99\n");
         assert_eq!(message(Msg::PauseGot, &[], 40, 0).1, "bantam: pause: got signal 40\n");
