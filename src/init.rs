@@ -17,6 +17,8 @@ const EXIT_FATAL: u8 = 1;
 const EXIT_CANNOT_EXEC: u8 = 126;
 const EXIT_NOT_FOUND: u8 = 127;
 
+// On aarch64 inlined into sys::start, its one caller, whose frame it then shares.
+#[cfg_attr(target_arch = "aarch64", inline(always))]
 pub fn main(args: Args) -> ! {
     let inherited = block_signals();
     let mut cfg = Config::default();
