@@ -62,8 +62,6 @@ pub fn main(args: Args) -> ! {
 /// Blocks every signal but the fault signals, so that none is lost or acted on while
 /// bantam is PID 1 (the kernel drops unhandled signals sent to a namespace init), and
 /// returns the mask bantam was started with, for the child.
-// Out of line on x86_64, where main (the parser inlined in it) is smaller without it.
-#[cfg_attr(target_arch = "x86_64", inline(never))]
 fn block_signals() -> SigSet {
     // rt_sigprocmask fails only for an invalid `how` or set pointer (EINVAL, EFAULT),
     // neither of which bantam passes.
@@ -337,7 +335,7 @@ fn log(verbosity: u8, msg: Msg, a: u64, b: u64) {
 }
 
 /// A diagnostic with a text for its `%s`.
-// On aarch64 the one-text array costs less built at each of the three call sites than
+// On aarch64 the one-text array costs less built at each of the two call sites than
 // passed on through a function of its own; on x86_64 the other way round.
 #[cfg_attr(target_arch = "aarch64", inline(always))]
 fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
