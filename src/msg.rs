@@ -350,10 +350,7 @@ mod tests {
     #[test]
     fn fills_placeholders() {
         // Texts used up print as nothing; a usage error without an argument has no colon.
-        assert_eq!(
-            message(Msg::UsageError, &["no program", ""], 0, 0).1,
-            "bantam: no program\n"
-        );
+        assert_eq!(message(Msg::UsageError, &["no program", ""], 0, 0).1, "bantam: no program\n");
         assert_eq!(message(Msg::ExecFailed, &[], 99, 0).1, "bantam: exec : errno 99\n");
         assert_eq!(message(Msg::PauseGot, &[], 40, 0).1, "bantam: pause: got signal 40\n");
         assert_eq!(message(Msg::PauseGot, &[], 0, 0).1, "bantam: pause: got signal 0\n");
