@@ -368,12 +368,14 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     // The peers name themselves as invoked and list only their option letters; bantam
     // names itself by its own name, on any path, and explains its options.
     let native = cfg.personality == Personality::Native;
-    let (name, options) = if native {
-        (msg::PREFIX.get(..6).unwrap_or_default(), msg::OPTIONS)
+    let name = if native {
+        msg::PREFIX.get(..6).unwrap_or_default()
     } else {
-        (args.argv.iter().next().unwrap_or_default(), &b""[..])
+        args.argv.iter().next().unwrap_or_default()
     };
-    write_msg(msg::OUTPUT, msg, fd, &[name, cfg.personality.short_names(), options], 0, 0);
+    // A third text makes bantam's usage line go on with its options (see Msg::Usage).
+    let texts: &[&[u8]] = &[name, cfg.personality.short_names(), b""];
+    write_msg(msg::OUTPUT, msg, fd, texts.get(..if native { 3 } else { 2 }).unwrap_or_default(), 0, 0);
     sys::exit_group(0)
 }
 

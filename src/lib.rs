@@ -6,25 +6,7 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
-// What bantam prints when asked, as string literals without the newline: for the
-// constants below (which the tests check) and for msg.rs's templates, which the binary
-// prints them from. The license follows `bantam: `, which msg.rs adds as to every line of
-// level 0.
-macro_rules! version_line {
-    () => {
-        "bantam 0.1.0 - git.bantam010"
-    };
-}
-macro_rules! tini_version_line {
-    () => {
-        "tini version 0.19.0 - git.bantam010"
-    };
-}
-macro_rules! license {
-    () => {
-        "MIT OR Apache-2.0"
-    };
-}
+include!("messages.rs");
 
 pub mod cli;
 pub mod deadline;

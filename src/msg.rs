@@ -78,14 +78,16 @@ impl Line {
     }
 }
 
-/// bantam's messages, by their place in [`TEMPLATES`]. A call site passes a one-byte id
+/// bantam's messages, by their place in [`crate::TEMPLATES`]. A call site passes a one-byte id
 /// where a template would be an address and a length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Msg {
-    /// `--help`: the usage line, with the name and the option letters as texts, then a
-    /// third text: [`OPTIONS`] or nothing.
+    /// `--help`: the usage line, with the name and the option letters as texts; then,
+    /// given a third text (any), bantam's own options.
     Usage,
+    /// bantam's own options: the rest of [`Msg::Usage`], not a message of its own.
+    Options,
     Version,
     TiniVersion,
     License,
@@ -108,54 +110,13 @@ pub enum Msg {
     Forwarding,
 }
 
-/// The templates of [`Msg`], in its order, each after the verbosity that shows it as one
-/// byte (0 always, 1 warnings, 2 info, 3 debug; [`OUTPUT`] for what bantam was asked to
-/// print), which also ends the template before it. Placeholders: see [`format`]. No
-/// template ends with `%`, and the newline that ends every line is added when it is
-/// written.
-const TEMPLATES: &[u8] = concat!(
-    "\x04usage: %s [-%s] [--] PROGRAM [ARG]...%s",
-    "\x04",
-    version_line!(),
-    "\x04",
-    tini_version_line!(),
-    "\0",
-    license!(),
-    "\0%s%s%s",
-    "\x02started %s as pid %d",
-    "\0exec %s: %E",
-    "\0clone: %E",
-    "\0prctl(PR_SET_PDEATHSIG): %E",
-    "\x01warning: cannot become a subreaper: %E",
-    "\x02pause: got %S",
-    "\x02window over: SIGKILL",
-    "\x01warning: reaped zombie %d",
-    "\x02draining",
-    "\x02child exited with %d",
-    "\x02child killed by %S",
-    "\x02child killed by %S (core dumped)",
-    "\x02reaped %d orphans",
-    "\x03dropping %S",
-    "\x03forwarding %S to %d",
-)
-.as_bytes();
-
-/// bantam's own options, after the usage line of its `--help`. Tabs align the columns
-/// (stops every 8) at a byte each, where spaces would pad them.
-pub const OPTIONS: &[u8] = b"
--g --group\t\tBANTAM_GROUP=1\t\tsignal the child's process group
--a --all\t\tBANTAM_ALL=1\t\tsignal every process
--s --subreaper\t\tBANTAM_SUBREAPER=1\t(automatic unless PID 1)
--p --pdeathsig SIG\tBANTAM_PDEATHSIG\tact on SIG when the parent dies
--r --rewrite F:T\tBANTAM_REWRITE\t\tforward F as T (T 0: drop)
--e --remap-exit N\tBANTAM_REMAP_EXIT\texit 0 instead of N
--t --grace TIME\t\tBANTAM_GRACE\t\tSIGKILL TIME after TERM/INT/QUIT
--d --drain\t\tBANTAM_DRAIN=1\t\tstop the rest when PROGRAM exits
--v --verbose, -q --quiet\tBANTAM_VERBOSITY=0..3
--P --pause (no PROGRAM), -V --version, -h --help";
-
 /// The longest message, bantam's `--help`: [`format`] needs a line this long.
 pub const LONGEST: usize = 640;
+
+// The templates of src/messages.rs, packed by build.rs: `PACKED`, and `PAIRS`, the two
+// bytes that each byte from 0x80 on stands for (either may be a pair again, `DEPTH` deep
+// at most).
+include!(concat!(env!("OUT_DIR"), "/packed.rs"));
 
 /// The level of output, which no verbosity silences.
 pub const OUTPUT: u8 = 4;
@@ -163,12 +124,12 @@ pub const OUTPUT: u8 = 4;
 /// The prefix of every diagnostic.
 pub const PREFIX: &[u8] = b"bantam: ";
 
-/// Writes `msg` into `line` and returns its level (see [`TEMPLATES`]); a diagnostic (any
+/// Writes `msg` into `line` and returns its level (see [`crate::TEMPLATES`]); a diagnostic (any
 /// level but [`OUTPUT`]) starts with [`PREFIX`]. Placeholders are replaced: `%s` with the
 /// next of `texts` (none when they are used up), the others with `a`, then `b` (and `b`
 /// again, for any more): `%d` in decimal, taken as signed (a process group prints as
-/// `-pgid`), `%S` as a signal (`SIGTERM`, `signal 40`), `%E` as an errno (`ENOENT`). Any
-/// other byte is copied.
+/// `-pgid`), `%S` as a signal (`SIGTERM`, `signal 40`), `%E` as an errno (`ENOENT`); and
+/// `%+`, if a text is left, goes on into the next template. Any other byte is copied.
 pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u64) -> u8 {
     let mut texts = texts.iter();
     // One pass over all the templates: level bytes are counted until the one before `msg`'s
@@ -177,9 +138,33 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
     let mut level = 0;
     // After a `%`: the next byte is the placeholder's kind (no template ends with `%`).
     let mut placeholder = false;
-    for &byte in TEMPLATES {
+    // After `%+` with a text left: the next template belongs to this message.
+    let mut more = false;
+    let mut packed = PACKED.iter();
+    // The second halves of the pairs being expanded, the next one in the low bits: nine
+    // bits each, a byte and a bit that marks the slot used, so 0 is empty (DEPTH <= 7).
+    let mut pending: u64 = 0;
+    loop {
+        let mut byte = if pending != 0 {
+            let next = pending as u8;
+            pending >>= 9;
+            next
+        } else {
+            match packed.next() {
+                Some(&byte) => byte,
+                None => break,
+            }
+        };
+        while let Some(&[first, second]) = PAIRS.get(usize::from(byte).wrapping_sub(0x80)) {
+            pending = pending << 9 | 0x100 | u64::from(second);
+            byte = first;
+        }
         if byte <= OUTPUT {
             if skip == 0 {
+                if more {
+                    more = false;
+                    continue;
+                }
                 break;
             }
             skip -= 1;
@@ -192,6 +177,10 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
             placeholder = false;
             if byte == b's' {
                 line.push(texts.next().copied().unwrap_or_default());
+                continue;
+            }
+            if byte == b'+' {
+                more = texts.next().is_some();
                 continue;
             }
             let n = a;
@@ -296,7 +285,7 @@ mod tests {
             (Msg::Version, &[], 0, 0, 4, "bantam 0.1.0 - git.bantam010"),
             (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
             (Msg::License, &[], 0, 0, 0, "bantam: MIT OR Apache-2.0"),
-            (Msg::Usage, &["tini", "g\0sp", ""], 0, 0, 4, "usage: tini [-gsp] [--] PROGRAM [ARG]..."),
+            (Msg::Usage, &["tini", "g\0sp"], 0, 0, 4, "usage: tini [-gsp] [--] PROGRAM [ARG]..."),
             (Msg::UsageError, &["bad", ": ", "x"], 0, 0, 0, "bantam: bad: x"),
             (Msg::Started, &["sh"], 42, 0, 2, "bantam: started sh as pid 42"),
             (Msg::ExecFailed, &["x"], 13, 0, 0, "bantam: exec x: EACCES"),
@@ -332,12 +321,16 @@ mod tests {
         }
     }
 
-    /// bantam's `--help` (the black-box tests check its content) fits a line of [`LONGEST`].
+    /// bantam's `--help` (the black-box tests check its content): the usage line, then the
+    /// options, each fitting a line of [`LONGEST`].
     #[test]
     fn help() {
         let letters = crate::cli::Personality::Native.short_names();
+        let mut usage = Line::default();
+        assert_eq!(format(&mut usage, Msg::Usage, &[b"bantam", letters], 0, 0), OUTPUT);
+        assert_eq!(usage.finish(), b"usage: bantam [-gaspretdvPqVh] [--] PROGRAM [ARG]...\n");
         let mut line = Line::default();
-        assert_eq!(format(&mut line, Msg::Usage, &[b"bantam", letters, OPTIONS], 0, 0), OUTPUT);
+        assert_eq!(format(&mut line, Msg::Usage, &[b"bantam", letters, b""], 0, 0), OUTPUT);
         let help = String::from_utf8(line.finish().to_vec()).unwrap();
         assert!(
             help.starts_with("usage: bantam [-gaspretdvPqVh] [--] PROGRAM [ARG]...\n-g --group\t"),
@@ -345,6 +338,28 @@ mod tests {
         );
         assert!(help.ends_with("-h --help\n") && help.len() < LONGEST, "{help}");
         assert!(help.lines().count() <= 24 && help.lines().all(|l| l.len() <= 80));
+    }
+
+    /// The packed templates expand to src/messages.rs's texts, byte for byte, within the
+    /// expansion stack's depth.
+    #[test]
+    fn packed_templates_expand_to_the_texts() {
+        // As format expands them: a stack of second halves.
+        let (mut text, mut pending, mut deepest) = (Vec::new(), Vec::new(), 0);
+        for &packed in &PACKED {
+            pending.push(packed);
+            while let Some(mut byte) = pending.pop() {
+                while let Some(&[first, second]) = PAIRS.get(usize::from(byte).wrapping_sub(0x80)) {
+                    pending.push(second);
+                    byte = first;
+                }
+                deepest = deepest.max(pending.len());
+                text.push(byte);
+            }
+        }
+        assert_eq!(text, crate::TEMPLATES.as_bytes());
+        assert!(deepest <= DEPTH && DEPTH <= 7);
+        assert!(PACKED.len() + 2 * PAIRS.len() < crate::TEMPLATES.len());
     }
 
     #[test]
