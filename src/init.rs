@@ -225,7 +225,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                         let _ = sys::kill(sys::getpid(), SIGSTOP);
                     }
                 } else if sig == SIGTERM || sig == SIGINT {
-                    log(cfg.verbosity, Msg::PauseGot, sig.number().into(), 0);
+                    // Pause mode ends as asked (SPEC §2: exit 0 on SIGINT or SIGTERM).
                     sys::exit_group(0);
                 }
                 continue;

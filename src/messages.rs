@@ -53,7 +53,6 @@ pub const TEMPLATES: &str = concat!(
     "\0clone: %E",
     "\0prctl(PR_SET_PDEATHSIG): %E",
     "\x01warning: cannot become a subreaper: %E",
-    "\x02pause: got %S",
     "\x02window over: SIGKILL",
     "\x01warning: reaped zombie %d",
     "\x02draining",

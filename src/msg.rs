@@ -98,7 +98,6 @@ pub enum Msg {
     CloneFailed,
     PdeathsigFailed,
     NoSubreaper,
-    PauseGot,
     WindowOver,
     ReapedZombie,
     Draining,
@@ -281,7 +280,7 @@ mod tests {
     fn messages_and_their_verbosity() {
         // The message, its texts and numbers, its level, and the line.
         type Case = (Msg, &'static [&'static str], u64, u64, u8, &'static str);
-        let cases: [Case; 20] = [
+        let cases: [Case; 19] = [
             (Msg::Version, &[], 0, 0, 4, "bantam 0.1.0 - git.bantam010"),
             (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
             (Msg::License, &[], 0, 0, 0, "bantam: MIT OR Apache-2.0"),
@@ -292,7 +291,6 @@ mod tests {
             (Msg::CloneFailed, &[], 11, 0, 0, "bantam: clone: EAGAIN"),
             (Msg::PdeathsigFailed, &[], 22, 0, 0, "bantam: prctl(PR_SET_PDEATHSIG): EINVAL"),
             (Msg::NoSubreaper, &[], 22, 0, 1, "bantam: warning: cannot become a subreaper: EINVAL"),
-            (Msg::PauseGot, &[], 15, 0, 2, "bantam: pause: got SIGTERM"),
             (Msg::WindowOver, &[], 0, 0, 2, "bantam: window over: SIGKILL"),
             (Msg::ReapedZombie, &[], 77, 0, 1, "bantam: warning: reaped zombie 77"),
             (Msg::Draining, &[], 0, 0, 2, "bantam: draining"),
@@ -367,8 +365,8 @@ mod tests {
         // Texts used up print as nothing; a usage error without an argument has no colon.
         assert_eq!(message(Msg::UsageError, &["no program", ""], 0, 0).1, "bantam: no program\n");
         assert_eq!(message(Msg::ExecFailed, &[], 99, 0).1, "bantam: exec : errno 99\n");
-        assert_eq!(message(Msg::PauseGot, &[], 40, 0).1, "bantam: pause: got signal 40\n");
-        assert_eq!(message(Msg::PauseGot, &[], 0, 0).1, "bantam: pause: got signal 0\n");
+        assert_eq!(message(Msg::Killed, &[], 40, 0).1, "bantam: child killed by signal 40\n");
+        assert_eq!(message(Msg::Killed, &[], 0, 0).1, "bantam: child killed by signal 0\n");
         assert_eq!(message(Msg::Forwarding, &[], 15, 7).1, "bantam: forwarding SIGTERM to 7\n");
         // %d is signed: a process group, and the extremes.
         for n in [i64::MIN, -1, 0, i64::MAX] {

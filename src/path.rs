@@ -17,7 +17,9 @@ pub struct Candidates<'a> {
 
 impl<'a> Candidates<'a> {
     pub fn new(program: &'a [u8], path: Option<&'a [u8]>) -> Candidates<'a> {
-        // A name with a slash is tried as it is: as the one, empty, PATH entry.
+        // A name with a slash is tried as it is: as the one, empty, PATH entry. A byte loop:
+        // `contains` would bring core's word-at-a-time memchr (see text.rs).
+        #[allow(clippy::manual_contains)]
         let rest = if program.iter().any(|&b| b == b'/') { b"" } else { path.unwrap_or(DEFAULT_PATH) };
         Candidates { program, rest: Some(rest) }
     }
