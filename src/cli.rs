@@ -200,8 +200,10 @@ const SHORT_NAMES: [[u8; 16]; 5] = [
 /// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
 const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
 
-/// The peers' variables: tini's act by their presence, dumb-init's on one value each.
-const PEER_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY DUMB_INIT_SETSID DUMB_INIT_DEBUG ";
+/// tini's variables, which act by their presence (even empty), by name.
+const TINI_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY ";
+/// dumb-init's variables act on one value each, so they are matched as whole entries.
+const DUMB_INIT_ENV_ENTRIES: &[u8] = b"DUMB_INIT_SETSID=0 DUMB_INIT_DEBUG=1 ";
 
 // Messages that overlap are cut from one string each: the linker merges equal byte
 // strings, not overlapping ones.
@@ -382,15 +384,19 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
 /// means its value is bad.
 fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
     let (name, Some(value)) = split_once(entry, b'=') else { return Ok(()) };
-    // The peer's own variables (each personality's, in the same order as
-    // PEER_ENV_NAMES). tini's take effect by their presence, even empty; dumb-init's
-    // only with the one value it checks for.
-    match (cfg.personality, word_index(PEER_ENV_NAMES, name, false), value) {
-        (Personality::Tini, Some(0), _) => cfg.target = Target::Group,
-        // atoi, as tini reads it: anything that is not a number is 0.
-        (Personality::Tini, Some(1), _) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
-        (Personality::DumbInit, Some(2), b"0") => cfg.single_child = true,
-        (Personality::DumbInit, Some(3), b"1") => cfg.verbosity = 3,
+    // The peer's own variables, read only in its personality.
+    match cfg.personality {
+        Personality::Tini => match word_index(TINI_ENV_NAMES, name, false) {
+            Some(0) => cfg.target = Target::Group,
+            // atoi, as tini reads it: anything that is not a number is 0.
+            Some(_) => cfg.verbosity = parse_number(value).unwrap_or(0).min(3) as u8,
+            None => {}
+        },
+        Personality::DumbInit => match word_index(DUMB_INIT_ENV_ENTRIES, entry, false) {
+            Some(0) => cfg.single_child = true,
+            Some(_) => cfg.verbosity = 3,
+            None => {}
+        },
         _ => {}
     }
     let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
