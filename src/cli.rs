@@ -420,13 +420,12 @@ fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
     }
     // The lists are comma-separated; their empty items are skipped.
     let list = matches!(opt, Opt::REWRITE | Opt::REMAP_EXIT);
-    let mut rest = value;
-    loop {
-        let (item, tail) = if list { split_once(rest, b',') } else { (rest, None) };
+    let mut rest = Some(value);
+    while let Some(text) = rest {
+        let (item, tail) = if list { split_once(text, b',') } else { (text, None) };
         if !(list && item.is_empty()) {
             apply(cfg, opt, item).map_err(|_| ())?;
         }
-        let Some(tail) = tail else { break };
         rest = tail;
     }
     Ok(())
