@@ -323,14 +323,13 @@ fn parse_args<'a>(
         cfg.verbosity = cfg.flag_verbosity;
     }
     *culprit = b"";
-    cfg.mode = match (cfg.pause, program) {
-        // catatonit -P ignores a program.
-        (true, None) => Mode::Pause,
-        (true, Some(_)) if cfg.personality == Personality::Catatonit => Mode::Pause,
-        (true, Some(_)) => return Err(NO_PAUSE_PROGRAM),
-        (false, Some(program)) => Mode::Run { program },
+    // The mode is still the default, Pause; catatonit -P ignores a program.
+    match (cfg.pause, program) {
+        (true, Some(_)) if cfg.personality != Personality::Catatonit => return Err(NO_PAUSE_PROGRAM),
+        (true, _) => {}
+        (false, Some(program)) => cfg.mode = Mode::Run { program },
         (false, None) => return Err(NO_PROGRAM),
-    };
+    }
     settle_personality(cfg);
     Ok(())
 }
