@@ -198,7 +198,11 @@ const SHORT_NAMES: [[u8; 16]; 5] = [
     [0; 16],
 ];
 /// Environment twins, after `BANTAM_`. Lists (`REWRITE`, `REMAP_EXIT`) are comma-separated.
-const ENV_NAMES: &[u8] = b"GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
+/// The prefix is cut from the same string, where it costs no bytes of its own.
+const ENV_PREFIX_AND_NAMES: &[u8] =
+    b"BANTAM_GROUP ALL SUBREAPER PDEATHSIG REWRITE REMAP_EXIT GRACE DRAIN VERBOSITY ";
+const ENV_PREFIX: &[u8] = ENV_PREFIX_AND_NAMES.split_at(7).0;
+const ENV_NAMES: &[u8] = ENV_PREFIX_AND_NAMES.split_at(7).1;
 
 /// tini's variables, which act by their presence (even empty), by name.
 const TINI_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY ";
@@ -398,7 +402,7 @@ fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
         },
         _ => {}
     }
-    let Some(opt) = strip_prefix(name, b"BANTAM_", false).and_then(|n| word_index(ENV_NAMES, n, false))
+    let Some(opt) = strip_prefix(name, ENV_PREFIX, false).and_then(|n| word_index(ENV_NAMES, n, false))
     else {
         return Ok(());
     };
