@@ -41,14 +41,28 @@ pub fn split_once(text: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
 
 /// The index of `word` in `list`, a run of words each followed by one space, compared as
 /// [`eq`] does.
+// One pass over the list with no calls: a leaf needs no frame.
 pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<u32> {
     let mut index = 0;
-    loop {
-        if eq(word, nth_word(list, index as usize)?, fold) {
-            return Some(index);
+    // How many bytes of `word` the list's current word matches so far; past its length
+    // once it differs.
+    let differs = word.len() + 1;
+    let mut matched = 0;
+    for &p in list {
+        if p == b' ' {
+            if matched == word.len() {
+                return Some(index);
+            }
+            index += 1;
+            matched = 0;
+        } else {
+            matched = match word.get(matched) {
+                Some(&b) if (if fold { b.to_ascii_uppercase() } else { b }) == p => matched + 1,
+                _ => differs,
+            };
         }
-        index += 1;
     }
+    None
 }
 
 /// The `n`th word (from 0) of `list`, a run of words each followed by one space.
