@@ -68,15 +68,17 @@ pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<u32> {
 /// The `n`th word (from 0) of `list`, a run of words each followed by one space.
 #[inline(never)]
 pub fn nth_word(list: &[u8], n: usize) -> Option<&[u8]> {
-    let (mut start, mut left) = (0, n);
-    for (at, &b) in list.iter().enumerate() {
+    // The current word runs from `word` up to `rest`.
+    let (mut word, mut rest, mut left) = (list, list, n);
+    while let Some((&b, tail)) = rest.split_first() {
         if b == b' ' {
             if left == 0 {
-                return list.get(start..at);
+                return word.get(..word.len() - rest.len());
             }
             left -= 1;
-            start = at + 1;
+            word = tail;
         }
+        rest = tail;
     }
     None
 }
