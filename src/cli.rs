@@ -31,9 +31,12 @@ impl Personality {
     // in line and is smaller so.
     #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn of(argv0: &[u8]) -> Personality {
-        let mut base = argv0;
-        while let (_, Some(rest)) = split_once(base, b'/') {
-            base = rest;
+        let (mut base, mut rest) = (argv0, argv0);
+        while let Some((&b, tail)) = rest.split_first() {
+            if b == b'/' {
+                base = tail;
+            }
+            rest = tail;
         }
         use Personality::*;
         // Each name's personality, by its place in the list: a table, not a match.
