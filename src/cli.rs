@@ -302,8 +302,10 @@ fn parse_args<'a>(
                 break args.next().map(|_| index);
             }
             let (name, inline) = split_once(long, b'=');
+            // LONG_NAMES has a word for each of the 16 options, so the mask changes nothing;
+            // it shows the compiler that the index is within a row.
             match word_index(LONG_NAMES, name, false) {
-                Some(index) if shorts.get(index as usize) != Some(&0) => (Opt(index), inline),
+                Some(index) if shorts.get(index as usize & 15) != Some(&0) => (Opt(index), inline),
                 _ => return Err(UNKNOWN_OPTION),
             }
         };
