@@ -374,7 +374,12 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
         Opt::VERBOSE => cfg.flag_verbosity = ((cfg.flag_verbosity & 3) + 1).min(3),
         Opt::QUIET => cfg.flag_verbosity = 0,
         Opt::PAUSE => cfg.pause = true,
-        Opt::PDEATHSIG => cfg.pdeathsig = Some(Signal::parse(value).ok_or(&b"bad signal"[..])?),
+        // Stored before it is checked: a refused value ends the parse, so nothing reads the
+        // None it leaves.
+        Opt::PDEATHSIG => {
+            cfg.pdeathsig = Signal::parse(value);
+            cfg.pdeathsig.ok_or(&b"bad signal"[..])?;
+        }
         Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(&b"bad duration"[..])?,
         Opt::REWRITE => {
             let (from, to) = Rewrite::parse_rule(value).ok_or(&b"bad rewrite (want FROM:TO)"[..])?;
