@@ -266,11 +266,10 @@ fn parse_args<'a>(
     if cfg.personality == Personality::Pause {
         // pause takes no program and no options but `-v`, in any place and any case (only
         // `v` and `V` are `v` with the case bit set).
-        cfg.mode = if args.iter.any(|arg| matches!(arg, [b'-', v] if v | 0x20 == b'v')) {
-            Mode::Version
-        } else {
-            Mode::Pause
-        };
+        // The mode is still the default, Pause.
+        if args.iter.any(|arg| matches!(arg, [b'-', v] if v | 0x20 == b'v')) {
+            cfg.mode = Mode::Version;
+        }
         return Ok(());
     }
     let shorts = cfg.personality.short_names();
