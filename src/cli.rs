@@ -103,21 +103,12 @@ pub struct Config {
     /// dumb-init `-c`: no new session for the child, signals to the child alone.
     pub single_child: bool,
     pub pdeathsig: Option<Signal>,
-    /// Parse state, kept here so that [`apply`] serves every option: the verbosity that
-    /// -v and -q set (they beat BANTAM_VERBOSITY, so they are counted on the side, from the
-    /// default 1; bit 7 says neither was given), and whether -P was given (the mode is
-    /// decided once the program is known).
-    flag_verbosity: u8,
-    pause: bool,
     /// Graceful-shutdown window in milliseconds; 0 is off.
     pub grace_ms: u64,
     pub mode: Mode,
     pub rewrite: Rewrite,
     pub remap: ExitRemap,
 }
-
-/// [`Config::flag_verbosity`] before -v or -q: the default 1, with the "unset" bit.
-const FLAG_VERBOSITY_UNSET: u8 = 0x80 | 1;
 
 impl Default for Config {
     fn default() -> Self {
@@ -133,8 +124,6 @@ impl Default for Config {
             verbosity: 1,
             warn_reap: false,
             single_child: false,
-            flag_verbosity: FLAG_VERBOSITY_UNSET,
-            pause: false,
         }
     }
 }
@@ -277,6 +266,11 @@ fn parse_args<'a>(
     // value ends the cluster and takes the rest of it, or the next argument (`-pTERM`,
     // `-p TERM`).
     let mut cluster: &[u8] = b"";
+    // -v and -q beat BANTAM_VERBOSITY, so they are counted on the side, from the default 1
+    // (above 3 while neither was given: a plain u8 is smaller code than an Option); -P
+    // decides the mode only once the program is known.
+    let mut verbosity = u8::MAX;
+    let mut pause = false;
     let program = loop {
         // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
         let (opt, inline) = if let Some((&c, tail)) = cluster.split_first() {
@@ -315,6 +309,11 @@ fn parse_args<'a>(
             (false, None) => b"",
         };
         match opt {
+            // dumb-init has one verbose level: debug.
+            Opt::VERBOSE if cfg.personality == Personality::DumbInit => verbosity = 3,
+            Opt::VERBOSE => verbosity = if verbosity > 3 { 2 } else { (verbosity + 1).min(3) },
+            Opt::QUIET => verbosity = 0,
+            Opt::PAUSE => pause = true,
             Opt::HELP | Opt::VERSION | Opt::LICENSE => {
                 cfg.mode = match opt {
                     Opt::HELP => Mode::Help,
@@ -327,12 +326,12 @@ fn parse_args<'a>(
             _ => apply(cfg, opt, value).inspect_err(|_| *culprit = value)?,
         }
     };
-    if cfg.flag_verbosity <= 3 {
-        cfg.verbosity = cfg.flag_verbosity;
+    if verbosity <= 3 {
+        cfg.verbosity = verbosity;
     }
     *culprit = b"";
     // The mode is still the default, Pause; catatonit -P ignores a program.
-    match (cfg.pause, program) {
+    match (pause, program) {
         (true, Some(_)) if cfg.personality != Personality::Catatonit => return Err(NO_PAUSE_PROGRAM),
         (true, _) => {}
         (false, Some(program)) => cfg.mode = Mode::Run { program },
@@ -367,12 +366,6 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
         Opt::DRAIN => cfg.drain = true,
         Opt::WARN => cfg.warn_reap = true,
         Opt::SINGLE_CHILD => cfg.single_child = true,
-        // dumb-init has one verbose level: debug.
-        Opt::VERBOSE if cfg.personality == Personality::DumbInit => cfg.flag_verbosity = 3,
-        // One more, from the default while unset (the low bits), up to 3.
-        Opt::VERBOSE => cfg.flag_verbosity = ((cfg.flag_verbosity & 3) + 1).min(3),
-        Opt::QUIET => cfg.flag_verbosity = 0,
-        Opt::PAUSE => cfg.pause = true,
         // Stored before it is checked: a refused value ends the parse, so nothing reads the
         // None it leaves.
         Opt::PDEATHSIG => {
