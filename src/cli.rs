@@ -267,9 +267,9 @@ fn parse_args<'a>(
     // `-p TERM`).
     let mut cluster: &[u8] = b"";
     // -v and -q beat BANTAM_VERBOSITY, so they are counted on the side, from the default 1
-    // (above 3 while neither was given: a plain u8 is smaller code than an Option); -P
+    // (bit 7 says neither was given: a plain u8 is smaller code than an Option); -P
     // decides the mode only once the program is known.
-    let mut verbosity = u8::MAX;
+    let mut verbosity = 0x80 | 1;
     let mut pause = false;
     let program = loop {
         // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
@@ -311,7 +311,8 @@ fn parse_args<'a>(
         match opt {
             // dumb-init has one verbose level: debug.
             Opt::VERBOSE if cfg.personality == Personality::DumbInit => verbosity = 3,
-            Opt::VERBOSE => verbosity = if verbosity > 3 { 2 } else { (verbosity + 1).min(3) },
+            // One more, from the default while unset (the low bits), up to 3.
+            Opt::VERBOSE => verbosity = ((verbosity & 3) + 1).min(3),
             Opt::QUIET => verbosity = 0,
             Opt::PAUSE => pause = true,
             Opt::HELP | Opt::VERSION | Opt::LICENSE => {
