@@ -40,7 +40,8 @@ pub const RTMIN: u8 = 34;
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
 STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS \
 IOT POLL CLD RTMIN RTMAX ";
-const EXTRA_NUMBERS: [u8; 5] = [6, 29, 17, RTMIN, MAX];
+/// Padded to 8 (0 is no signal), so that a masked index needs no check.
+const EXTRA_NUMBERS: [u8; 8] = [6, 29, 17, RTMIN, MAX, 0, 0, 0];
 /// The real-time bases with the sign of their offsets: RTMIN counts up, RTMAX down.
 const RT_BASES: &[u8] = b"RTMIN+ RTMAX- ";
 /// How many of [`NAMES`] are the names of signals 1..=31 (the rest are extras).
@@ -80,7 +81,8 @@ impl Signal {
             let index = word_index(NAMES, name, true)?;
             match index.checked_sub(CLASSIC as u32) {
                 None => index + 1,
-                Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra as usize)?),
+                // There are 5 extras, so the mask changes no index.
+                Some(extra) => u32::from(EXTRA_NUMBERS[extra as usize & 7]),
             }
         };
         Signal::new(n)
