@@ -31,13 +31,9 @@ impl Personality {
     // in line and is smaller so.
     #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn of(argv0: &[u8]) -> Personality {
-        let (mut base, mut rest) = (argv0, argv0);
-        while let Some((&b, tail)) = rest.split_first() {
-            if b == b'/' {
-                base = tail;
-            }
-            rest = tail;
-        }
+        // The basename, after the last `/`: a backwards loop, as the predicate is a closure
+        // (no memrchr); rsplit always yields a first part.
+        let base = argv0.rsplit(|&b| b == b'/').next().unwrap_or_default();
         use Personality::*;
         // Each name's personality, by its place in the list: a table, not a match.
         const NAMED: [Personality; 7] = [Tini, Tini, Tini, DumbInit, Catatonit, Catatonit, Pause];
