@@ -40,7 +40,10 @@ pub const RTMIN: u8 = 34;
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
 STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS \
 IOT POLL CLD RTMIN RTMAX ";
-const EXTRA_NUMBERS: [u8; 5] = [6, 29, 17, RTMIN, MAX];
+/// Padded to 8 (0 is no signal), so that a masked index needs no check.
+const EXTRA_NUMBERS: [u8; 8] = [6, 29, 17, RTMIN, MAX, 0, 0, 0];
+/// The real-time bases with the sign of their offsets: RTMIN counts up, RTMAX down.
+const RT_BASES: &[u8] = b"RTMIN+ RTMAX- ";
 /// How many of [`NAMES`] are the names of signals 1..=31 (the rest are extras).
 const CLASSIC: usize = 31;
 
@@ -67,17 +70,19 @@ impl Signal {
         }
         let name = strip_prefix(text, b"SIG", true).unwrap_or(text);
         // An offset only for the real-time bases: RTMIN counts up (`RTMIN+k`), RTMAX down
-        // (`RTMAX-k`). k has at most 9 digits, so neither side overflows; RTMAX-k below 1
-        // wraps far above MAX and is refused.
-        let n = if let Some(k) = strip_prefix(name, b"RTMIN+", true) {
-            u32::from(RTMIN) + parse_number(k)?
-        } else if let Some(k) = strip_prefix(name, b"RTMAX-", true) {
-            u32::from(MAX).wrapping_sub(parse_number(k)?)
+        // (`RTMAX-k`); both are six bytes before k, so one lookup finds either. k has at
+        // most 9 digits, so neither side overflows; RTMAX-k below 1 wraps far above MAX and
+        // is refused.
+        let rt = name.split_at_checked(6).and_then(|(base, k)| Some((word_index(RT_BASES, base, true)?, k)));
+        let n = if let Some((rt, k)) = rt {
+            let k = parse_number(k)?;
+            if rt == 0 { u32::from(RTMIN) + k } else { u32::from(MAX).wrapping_sub(k) }
         } else {
             let index = word_index(NAMES, name, true)?;
             match index.checked_sub(CLASSIC as u32) {
                 None => index + 1,
-                Some(extra) => u32::from(*EXTRA_NUMBERS.get(extra as usize)?),
+                // There are 5 extras, so the mask changes no index.
+                Some(extra) => u32::from(EXTRA_NUMBERS[extra as usize & 7]),
             }
         };
         Signal::new(n)

@@ -41,28 +41,44 @@ pub fn split_once(text: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
 
 /// The index of `word` in `list`, a run of words each followed by one space, compared as
 /// [`eq`] does.
+// One pass over the list with no calls: a leaf needs no frame.
 pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<u32> {
     let mut index = 0;
-    loop {
-        if eq(word, nth_word(list, index as usize)?, fold) {
-            return Some(index);
+    // How many bytes of `word` the list's current word matches so far; past its length
+    // once it differs.
+    let differs = word.len() + 1;
+    let mut matched = 0;
+    for &p in list {
+        if p == b' ' {
+            if matched == word.len() {
+                return Some(index);
+            }
+            index += 1;
+            matched = 0;
+        } else {
+            matched = match word.get(matched) {
+                Some(&b) if (if fold { b.to_ascii_uppercase() } else { b }) == p => matched + 1,
+                _ => differs,
+            };
         }
-        index += 1;
     }
+    None
 }
 
 /// The `n`th word (from 0) of `list`, a run of words each followed by one space.
 #[inline(never)]
 pub fn nth_word(list: &[u8], n: usize) -> Option<&[u8]> {
-    let (mut start, mut left) = (0, n);
-    for (at, &b) in list.iter().enumerate() {
+    // The current word runs from `word` up to `rest`.
+    let (mut word, mut rest, mut left) = (list, list, n);
+    while let Some((&b, tail)) = rest.split_first() {
         if b == b' ' {
             if left == 0 {
-                return list.get(start..at);
+                return word.get(..word.len() - rest.len());
             }
             left -= 1;
-            start = at + 1;
+            word = tail;
         }
+        rest = tail;
     }
     None
 }
