@@ -3,6 +3,7 @@
 //! allocation-free.
 
 use crate::duration::parse_millis;
+use crate::msg::Msg;
 use crate::signal::{Rewrite, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
 use crate::status::ExitRemap;
 use crate::text::{find, split_once, strip_prefix, word_index};
@@ -139,7 +140,7 @@ impl Config {
 /// A command line bantam refuses: `what` says why, `arg` is the offending text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UsageError<'a> {
-    pub what: &'static [u8],
+    pub what: Msg,
     pub arg: &'a [u8],
 }
 
@@ -196,15 +197,6 @@ const TINI_ENV_NAMES: &[u8] = b"TINI_KILL_PROCESS_GROUP TINI_VERBOSITY ";
 /// dumb-init's variables act on one value each, so they are matched as whole entries.
 const DUMB_INIT_ENV_ENTRIES: &[u8] = b"DUMB_INIT_SETSID=0 DUMB_INIT_DEBUG=1 ";
 
-// Messages that overlap are cut from one string each: the linker merges equal byte
-// strings, not overlapping ones.
-const OPTION_MESSAGES: &[u8] = b"unknown option needs a value";
-const UNKNOWN_OPTION: &[u8] = OPTION_MESSAGES.split_at(14).0;
-const MISSING_VALUE: &[u8] = OPTION_MESSAGES.split_at(8).1;
-const PROGRAM_MESSAGES: &[u8] = b"--pause takes no program to run";
-const NO_PAUSE_PROGRAM: &[u8] = PROGRAM_MESSAGES.split_at(24).0;
-const NO_PROGRAM: &[u8] = PROGRAM_MESSAGES.split_at(14).1;
-
 /// Parses argv (with `argv[0]`, which names the personality) and the environment into
 /// `cfg`, which starts as [`Config::default`]. Options stop at the first non-option or at
 /// `--`; a flag beats its environment twin.
@@ -216,8 +208,7 @@ pub fn parse<'a>(
     let mut argv = argv;
     cfg.personality = Personality::of(argv.next().unwrap_or_default());
     for entry in env {
-        apply_env(cfg, entry)
-            .map_err(|()| UsageError { what: b"bad value in the environment", arg: entry })?;
+        apply_env(cfg, entry).map_err(|()| UsageError { what: Msg::BadEnvironment, arg: entry })?;
     }
     // parse_args returns only the error text (two registers rather than a struct in
     // memory); the argument it is about is kept on the side.
@@ -245,7 +236,7 @@ fn parse_args<'a>(
     cfg: &mut Config,
     culprit: &mut &'a [u8],
     argv: impl Iterator<Item = &'a [u8]>,
-) -> Result<(), &'static [u8]> {
+) -> Result<(), Msg> {
     let mut args = Cursor { iter: argv, next_index: 1 };
     if cfg.personality == Personality::Pause {
         // pause takes no program and no options but `-v`, in any place and any case (only
@@ -269,7 +260,7 @@ fn parse_args<'a>(
     let program = loop {
         // Each turn finds one option and its inline value (`--opt=VALUE`, `-oVALUE`).
         let (opt, inline) = if let Some((&c, tail)) = cluster.split_first() {
-            let opt = Opt(find(shorts, c).ok_or(UNKNOWN_OPTION)? as u32);
+            let opt = Opt(find(shorts, c).ok_or(Msg::UnknownOption)? as u32);
             let takes_value = opt.takes_value();
             cluster = if takes_value { b"" } else { tail };
             (opt, Some(tail).filter(|tail| takes_value && !tail.is_empty()))
@@ -294,13 +285,13 @@ fn parse_args<'a>(
             // it shows the compiler that the index is within a row.
             match word_index(LONG_NAMES, name, false) {
                 Some(index) if shorts.get(index as usize & 15) != Some(&0) => (Opt(index), inline),
-                _ => return Err(UNKNOWN_OPTION),
+                _ => return Err(Msg::UnknownOption),
             }
         };
         let value = match (opt.takes_value(), inline) {
             (true, Some(value)) => value,
-            (true, None) => args.next().ok_or(MISSING_VALUE)?,
-            (false, Some(_)) => return Err(b"option takes no value"),
+            (true, None) => args.next().ok_or(Msg::MissingValue)?,
+            (false, Some(_)) => return Err(Msg::TakesNoValue),
             (false, None) => b"",
         };
         match opt {
@@ -328,10 +319,10 @@ fn parse_args<'a>(
     *culprit = b"";
     // The mode is still the default, Pause; catatonit -P ignores a program.
     match (pause, program) {
-        (true, Some(_)) if cfg.personality != Personality::Catatonit => return Err(NO_PAUSE_PROGRAM),
+        (true, Some(_)) if cfg.personality != Personality::Catatonit => return Err(Msg::PauseTakesNoProgram),
         (true, _) => {}
         (false, Some(program)) => cfg.mode = Mode::Run { program },
-        (false, None) => return Err(NO_PROGRAM),
+        (false, None) => return Err(Msg::NoProgram),
     }
     settle_personality(cfg);
     Ok(())
@@ -356,7 +347,7 @@ fn settle_personality(cfg: &mut Config) {
 
 /// Sets what `opt` controls; shared by flags and environment twins. An error says what is
 /// wrong with `value` (the caller knows where it came from).
-fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> {
+fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), Msg> {
     match opt {
         Opt::GROUP | Opt::ALL => cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All },
         Opt::DRAIN => cfg.drain = true,
@@ -366,14 +357,14 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), &'static [u8]> 
         // None it leaves.
         Opt::PDEATHSIG => {
             cfg.pdeathsig = Signal::parse(value);
-            cfg.pdeathsig.ok_or(&b"bad signal"[..])?;
+            cfg.pdeathsig.ok_or(Msg::BadSignal)?;
         }
-        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(&b"bad duration"[..])?,
+        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(Msg::BadDuration)?,
         Opt::REWRITE => {
-            let (from, to) = Rewrite::parse_rule(value).ok_or(&b"bad rewrite (want FROM:TO)"[..])?;
+            let (from, to) = Rewrite::parse_rule(value).ok_or(Msg::BadRewrite)?;
             cfg.rewrite.set(from, to);
         }
-        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(&b"bad exit code"[..])?),
+        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(Msg::BadExitCode)?),
         // -s is accepted for compatibility: bantam becomes a subreaper by itself whenever
         // it is not PID 1.
         _ => {}
@@ -445,9 +436,9 @@ mod tests {
         let argv: Vec<&[u8]> = std::iter::once(name).chain(args.iter().copied()).map(str::as_bytes).collect();
         let envp: Vec<&[u8]> = env.iter().map(|e| e.as_bytes()).collect();
         let mut cfg = Config::default();
-        parse(&mut cfg, argv.iter().copied(), envp.iter().copied()).map(|()| cfg).map_err(|e| {
-            (String::from_utf8_lossy(e.what).into_owned(), String::from_utf8_lossy(e.arg).into_owned())
-        })
+        parse(&mut cfg, argv.iter().copied(), envp.iter().copied())
+            .map(|()| cfg)
+            .map_err(|e| (crate::msg::tests::text_of(e.what), String::from_utf8_lossy(e.arg).into_owned()))
     }
 
     fn program_of(args: &[&str]) -> usize {

@@ -385,7 +385,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 #[cfg_attr(target_arch = "x86_64", inline(never))]
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
-    write_msg(0, Msg::UsageError, 2, &[err.what, colon, err.arg], 0, 0);
+    write_msg(0, err.what, 2, &[colon, err.arg], 0, 0);
     sys::exit_group(cfg.personality.usage_exit())
 }
 

@@ -91,8 +91,17 @@ pub enum Msg {
     Version,
     TiniVersion,
     License,
-    /// A usage error: its texts are the what, `: ` or nothing, and the argument.
-    UsageError,
+    // Usage errors (cli::UsageError): their texts are `: ` or nothing, and the argument.
+    UnknownOption,
+    MissingValue,
+    TakesNoValue,
+    PauseTakesNoProgram,
+    NoProgram,
+    BadEnvironment,
+    BadSignal,
+    BadDuration,
+    BadRewrite,
+    BadExitCode,
     Started,
     ExecFailed,
     CloneFailed,
@@ -223,7 +232,7 @@ pub fn push_errno<S: Sink>(line: &mut S, errno: u64) -> &mut S {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -269,6 +278,12 @@ mod tests {
         }
     }
 
+    /// A usage error's text: its line without the prefix, the texts and the newline.
+    pub(crate) fn text_of(msg: Msg) -> String {
+        let (_, line) = message(msg, &["", ""], 0, 0);
+        line.strip_prefix("bantam: ").and_then(|l| l.strip_suffix('\n')).unwrap().to_owned()
+    }
+
     fn message(msg: Msg, texts: &[&str], a: u64, b: u64) -> (u8, String) {
         let texts: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
         let mut line = Line::default();
@@ -285,7 +300,7 @@ mod tests {
             (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
             (Msg::License, &[], 0, 0, 0, "bantam: MIT OR Apache-2.0"),
             (Msg::Usage, &["tini", "g\0sp"], 0, 0, 4, "usage: tini [-gsp] [--] PROGRAM [ARG]..."),
-            (Msg::UsageError, &["bad", ": ", "x"], 0, 0, 0, "bantam: bad: x"),
+            (Msg::BadSignal, &[": ", "x"], 0, 0, 0, "bantam: bad signal: x"),
             (Msg::Started, &["sh"], 42, 0, 2, "bantam: started sh as pid 42"),
             (Msg::ExecFailed, &["x"], 13, 0, 0, "bantam: exec x: EACCES"),
             (Msg::CloneFailed, &[], 11, 0, 0, "bantam: clone: EAGAIN"),
@@ -363,7 +378,7 @@ mod tests {
     #[test]
     fn fills_placeholders() {
         // Texts used up print as nothing; a usage error without an argument has no colon.
-        assert_eq!(message(Msg::UsageError, &["no program", ""], 0, 0).1, "bantam: no program\n");
+        assert_eq!(message(Msg::NoProgram, &["", ""], 0, 0).1, "bantam: no program to run\n");
         assert_eq!(message(Msg::ExecFailed, &[], 99, 0).1, "bantam: exec : errno 99\n");
         assert_eq!(message(Msg::Killed, &[], 40, 0).1, "bantam: child killed by signal 40\n");
         assert_eq!(message(Msg::Killed, &[], 0, 0).1, "bantam: child killed by signal 0\n");
