@@ -232,7 +232,8 @@ impl<'a> StackBuf<'a> {
     /// Writes the line and a newline on `fd`, with one call. A full line loses its last
     /// byte to the newline.
     pub fn write_line(&mut self, fd: i32) {
-        self.len = self.len.min(self.bytes.len().saturating_sub(1));
+        // (An empty buffer has no room for the newline either: the limit wraps to none.)
+        self.len = self.len.min(self.bytes.len().wrapping_sub(1));
         self.push(b'\n');
         let _ = write(fd, self.as_bytes());
     }
