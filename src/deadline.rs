@@ -76,7 +76,7 @@ mod tests {
         assert_eq!(remaining(3000, 2999), Some(at(0, 1_000_000)));
         assert_eq!(remaining(3000, 3000), None);
         assert_eq!(remaining(3000, 4000), None);
-        // A deadline set with saturation is never reached.
+        // The farthest deadline: the whole span is left.
         assert_eq!(remaining(u64::MAX, 0), Some(Instant::from_millis(u64::MAX)));
     }
 
