@@ -78,8 +78,8 @@ impl Line {
     }
 }
 
-/// bantam's messages, by their place in [`TEMPLATES`]. A call site passes a one-byte id
-/// where a template would be an address and a length.
+/// bantam's messages, by their place in the template list. A call site passes a one-byte
+/// id where a template would be an address and a length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Msg {
@@ -109,9 +109,10 @@ pub enum Msg {
 
 /// The templates of [`Msg`], in its order, each after the verbosity that shows it as one
 /// byte (0 always, 1 warnings, 2 info, 3 debug; [`OUTPUT`] for what bantam was asked to
-/// print), which also ends the template before it. Placeholders: see [`format`]. No
-/// template ends with `%`, and the newline that ends every line is added when it is
-/// written.
+/// print, without the `bantam: ` prefix that the others get, so the license line, which
+/// has it, is of level 0), which also ends the template before it. Placeholders: see
+/// [`format`]. No template ends with `%`, and the newline that ends every line is added
+/// when it is written.
 const TEMPLATES: &[u8] = concat!(
     "\x04usage: %s [-%s] [--] PROGRAM [ARG]...%s",
     "\x04",
@@ -161,8 +162,8 @@ pub const OUTPUT: u8 = 4;
 /// The prefix of every diagnostic.
 pub const PREFIX: &[u8] = b"bantam: ";
 
-/// Writes `msg` into `line` and returns its level (see [`TEMPLATES`]); a diagnostic (any
-/// level but [`OUTPUT`]) starts with [`PREFIX`]. Placeholders are replaced: `%s` with the
+/// Writes `msg` into `line` and returns its level (see the template list); a line of any
+/// level but [`OUTPUT`] starts with [`PREFIX`]. Placeholders are replaced: `%s` with the
 /// next of `texts` (none when they are used up), the others with `a`, then `b` (and `b`
 /// again, for any more): `%d` in decimal, taken as signed (a process group prints as
 /// `-pgid`), `%S` as a signal (`SIGTERM`, `signal 40`), `%E` as an errno (`ENOENT`). Any
