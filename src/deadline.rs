@@ -76,8 +76,19 @@ mod tests {
         assert_eq!(remaining(3000, 2999), Some(at(0, 1_000_000)));
         assert_eq!(remaining(3000, 3000), None);
         assert_eq!(remaining(3000, 4000), None);
-        // A deadline set with saturation is never reached.
+        // The farthest deadline: the whole span is left.
         assert_eq!(remaining(u64::MAX, 0), Some(Instant::from_millis(u64::MAX)));
+    }
+
+    /// supervise adds a window to the clock without a check for overflow: the command line
+    /// must never give one near 2^64 ms.
+    #[test]
+    fn windows_leave_room_for_the_clock() {
+        use crate::duration::parse_millis;
+        let longest = parse_millis(b"999999999h").unwrap();
+        assert_eq!(parse_millis(b"1000000000h"), None);
+        assert_eq!(parse_millis(b"4294967296ms"), None);
+        assert!(longest < 1 << 52 && DEFAULT_DRAIN_MS < longest);
     }
 
     #[test]

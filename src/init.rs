@@ -189,7 +189,9 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
     // registers). Reading a field where it is used is smaller.
     let cfg = core::hint::black_box(cfg);
     // When to act without a signal, in milliseconds of CLOCK_MONOTONIC; 0 while none is
-    // armed (a deadline is always now plus a window of 1 ms or more).
+    // armed (a deadline is always now plus a window of 1 ms or more). The sum cannot
+    // overflow: the clock counts from boot, and a window is below 10^9 hours, under
+    // 2^52 ms (deadline.rs's tests check what the command line takes).
     let mut deadline = 0;
     // The main child's raw wait status once it is reaped (16 bits, so never negative);
     // -1 until then.
@@ -218,7 +220,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                         && is_termination(sig)
                         && deadline == 0
                     {
-                        deadline = now_millis().saturating_add(cfg.grace_ms);
+                        deadline = now_millis().wrapping_add(cfg.grace_ms);
                     }
                     if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {
                         // dumb-init suspends itself with its child; SIGCONT resumes it.
@@ -272,7 +274,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
             let _ = sys::kill(to, SIGTERM);
             let _ = sys::kill(to, SIGCONT);
             let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
-            deadline = now_millis().saturating_add(window);
+            deadline = now_millis().wrapping_add(window);
         }
     }
 }

@@ -23,10 +23,11 @@ macro_rules! license {
 
 /// The templates of bantam's messages, in the order of msg.rs's `Msg`, each after the
 /// verbosity that shows it as one byte (0 always, 1 warnings, 2 info, 3 debug; 4 for what
-/// bantam was asked to print), which also ends the template before it. Placeholders: see
-/// msg.rs's `format`. No template ends with `%`, and the newline that ends every line is
-/// added when it is written. Every byte is ASCII: the packed form uses the bytes above
-/// 0x7f for pairs.
+/// bantam was asked to print, without the `bantam: ` prefix that the others get, so the
+/// license line, which has it, is of level 0), which also ends the template before it.
+/// Placeholders: see msg.rs's `format`. No template ends with `%`, and the newline that
+/// ends every line is added when it is written. Every byte is ASCII: the packed form uses
+/// the bytes above 0x7f for pairs.
 pub const TEMPLATES: &str = concat!(
     "\x04usage: %s [-%s] [--] PROGRAM [ARG]...%+",
     // bantam's own options, after the usage line of its `--help`. Tabs align the columns

@@ -78,8 +78,8 @@ impl Line {
     }
 }
 
-/// bantam's messages, by their place in [`crate::TEMPLATES`]. A call site passes a one-byte id
-/// where a template would be an address and a length.
+/// bantam's messages, by their place in [`crate::TEMPLATES`]. A call site passes a
+/// one-byte id where a template would be an address and a length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Msg {
@@ -132,8 +132,8 @@ pub const OUTPUT: u8 = 4;
 /// The prefix of every diagnostic.
 pub const PREFIX: &[u8] = b"bantam: ";
 
-/// Writes `msg` into `line` and returns its level (see [`crate::TEMPLATES`]); a diagnostic (any
-/// level but [`OUTPUT`]) starts with [`PREFIX`]. Placeholders are replaced: `%s` with the
+/// Writes `msg` into `line` and returns its level (see [`crate::TEMPLATES`]); a line of
+/// any level but [`OUTPUT`] starts with [`PREFIX`]. Placeholders are replaced: `%s` with the
 /// next of `texts` (none when they are used up), the others with `a`, then `b` (and `b`
 /// again, for any more): `%d` in decimal, taken as signed (a process group prints as
 /// `-pgid`), `%S` as a signal (`SIGTERM`, `signal 40`), `%E` as an errno (`ENOENT`); and

@@ -141,8 +141,7 @@ const SIGSET_SIZE: usize = 8;
 /// Changes the blocked signals by `set` as `how` says; with `old`, stores there the mask
 /// that was in force before.
 // Inlined: the kernel reads the set from memory, and a caller that has it there already,
-// or needs no old mask, then passes just an address (aarch64 would also return a 16-byte
-// Result through memory).
+// or needs no old mask, then passes just an address.
 #[inline(always)]
 pub fn rt_sigprocmask(how: usize, set: &SigSet, old: Option<&mut SigSet>) -> Result<(), Errno> {
     let old = old.map_or(core::ptr::null_mut(), |old| &mut old.0 as *mut u64);
@@ -189,7 +188,7 @@ pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Disposition {
     // and as the old action: the kernel reads the new one before it writes the old one
     // (kernel/signal.c), and leaves it as it is when it fails. SIG_DFL and SIG_IGN need no
     // restorer.
-    let _ = check(unsafe { syscall!(RT_SIGACTION, sig.number(), ptr, ptr, SIGSET_SIZE) });
+    let _ = unsafe { syscall!(RT_SIGACTION, sig.number(), ptr, ptr, SIGSET_SIZE) };
     if action.handler == Disposition::Ignore as usize { Disposition::Ignore } else { Disposition::Default }
 }
 
@@ -232,7 +231,8 @@ impl<'a> StackBuf<'a> {
     /// Writes the line and a newline on `fd`, with one call. A full line loses its last
     /// byte to the newline.
     pub fn write_line(&mut self, fd: i32) {
-        self.len = self.len.min(self.bytes.len().saturating_sub(1));
+        // (An empty buffer has no room for the newline either: the limit wraps to none.)
+        self.len = self.len.min(self.bytes.len().wrapping_sub(1));
         self.push(b'\n');
         let _ = write(fd, self.as_bytes());
     }

@@ -2,14 +2,14 @@
 //! (`svc 0`, number in x8, arguments in x0-x5, result in x0).
 
 #![allow(unsafe_code)] // global_asm! is unsafe: it defines the process entry point.
-// The kernel enters `_start` with sp pointing at argc, 16-byte aligned. The entry is asm so
-// that no prologue touches the stack before Rust is handed the initial stack pointer.
+// The kernel enters `_start` with sp pointing at argc, 16-byte aligned, and every other
+// register zero (arch/arm64 start_thread), so x29 and x30 already mark the outermost frame.
+// The entry is asm so that no prologue touches the stack before Rust is handed the initial
+// stack pointer.
 core::arch::global_asm!(
     ".globl _start",
     ".type _start, %function",
     "_start:",
-    "mov x29, xzr",   // outermost frame: no caller's frame pointer
-    "mov x30, xzr",   // and no return address
     "mov x0, sp",     // first argument: the initial stack (argc, argv, envp)
     "and sp, x0, #-16", // keep sp 16-byte aligned, as AAPCS64 requires
     "bl {start}",     // never returns

@@ -2,14 +2,14 @@
 //! (number in rax, arguments in rdi rsi rdx r10 r8 r9, rcx and r11 clobbered).
 
 #![allow(unsafe_code)] // global_asm! is unsafe: it defines the process entry point.
-// The kernel enters `_start` with rsp pointing at argc, 16-byte aligned, and no return
-// address. A Rust `_start` would assume a pushed return address and misalign every callee,
-// so the entry is asm that hands the stack pointer to Rust.
+// The kernel enters `_start` with rsp pointing at argc, 16-byte aligned, no return address,
+// and the other registers zero (ELF_PLAT_INIT), so rbp already marks the outermost frame. A
+// Rust `_start` would assume a pushed return address and misalign every callee, so the
+// entry is asm that hands the stack pointer to Rust.
 core::arch::global_asm!(
     ".globl _start",
     ".type _start, @function",
     "_start:",
-    "xor ebp, ebp",   // outermost frame: no caller's frame pointer
     "mov rdi, rsp",   // first argument: the initial stack (argc, argv, envp)
     "and rsp, -16",   // the SysV ABI wants rsp 16-byte aligned before a call
     "call {start}",   // never returns
