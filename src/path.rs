@@ -30,9 +30,8 @@ impl<'a> Candidates<'a> {
             let Some(rest) = self.rest else { return false };
             let (dir, tail) = split_once(rest, b':');
             self.rest = tail;
-            let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
             // A path too long for `buf` cannot be executed; try the next directory.
-            if join(&[dir, slash, self.program], buf).is_some() {
+            if join(dir, self.program, buf) {
                 return true;
             }
         }
@@ -49,15 +48,26 @@ pub trait PathBuf {
     fn push(&mut self, byte: u8) -> bool;
 }
 
-/// Concatenates `parts` and a NUL into `buf`, or None if they do not fit.
-fn join<B: PathBuf>(parts: &[&[u8]], buf: &mut B) -> Option<()> {
+/// Writes `dir/program` and a NUL into `buf` (just `program` for an empty `dir`); false
+/// if they do not fit. One loop copies a part and the byte that ends it: the slash after
+/// `dir`, the NUL after `program`. The slash is written even after an empty `dir` and then
+/// cleared with it (then the buffer held nothing else), which is smaller than a branch
+/// around it; a buffer too small for the slash is too small for the NUL as well.
+fn join<B: PathBuf>(dir: &[u8], program: &[u8], buf: &mut B) -> bool {
     buf.clear();
-    for part in parts {
-        for &byte in *part {
-            buf.push(byte).then_some(())?;
+    let (mut part, mut end) = (dir, b'/');
+    loop {
+        if !(part.iter().all(|&byte| buf.push(byte)) && buf.push(end)) {
+            return false;
         }
+        if end == 0 {
+            return true;
+        }
+        if dir.is_empty() {
+            buf.clear();
+        }
+        (part, end) = (program, 0);
     }
-    buf.push(0).then_some(())
 }
 
 #[cfg(test)]
@@ -113,5 +123,9 @@ mod tests {
         assert_eq!(all(b"prog", Some(b"/a-very-long-dir:/b"), 10), ["/b/prog\0"]);
         assert!(all(b"/too/long/for/the/buffer", None, 8).is_empty());
         assert!(all(b"x", Some(b"/a"), 0).is_empty());
+        // Exact fits: the slash after an empty entry takes no room in the end.
+        assert_eq!(all(b"x", Some(b"::/a"), 2), ["x\0", "x\0"]);
+        assert_eq!(all(b"x", Some(b"/a"), 5), ["/a/x\0"]);
+        assert!(all(b"x", Some(b"/a"), 4).is_empty());
     }
 }
