@@ -146,8 +146,6 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
     let mut level = 0;
     // After a `%`: the next byte is the placeholder's kind (no template ends with `%`).
     let mut placeholder = false;
-    // After `%+` with a text left: the next template belongs to this message.
-    let mut more = false;
     let mut packed = PACKED.iter();
     // The second halves of the pairs being expanded, the next one in the low bits: nine
     // bits each, a byte and a bit that marks the slot used, so 0 is empty (DEPTH <= 7).
@@ -169,10 +167,6 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
         }
         if byte <= OUTPUT {
             if skip == 0 {
-                if more {
-                    more = false;
-                    continue;
-                }
                 break;
             }
             skip -= 1;
@@ -188,7 +182,10 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
                 continue;
             }
             if byte == b'+' {
-                more = texts.next().is_some();
+                // With a text left, the next template belongs to this message: it starts
+                // as a message's own does, after one more level byte (both are OUTPUT's,
+                // so the level stays and no prefix comes).
+                skip = usize::from(texts.next().is_some());
                 continue;
             }
             let n = a;
