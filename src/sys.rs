@@ -323,6 +323,9 @@ pub fn chdir_root() -> Result<(), Errno> {
 pub const PR_SET_PDEATHSIG: usize = 1;
 pub const PR_SET_CHILD_SUBREAPER: usize = 36;
 
+// Out of line: its two callers pass two numbers each (x86_64 3 bytes less; aarch64 keeps
+// it out of line by itself).
+#[inline(never)]
 pub fn prctl(option: usize, arg: usize) -> Result<(), Errno> {
     // SAFETY: the options bantam uses take plain integers, no pointers.
     check(unsafe { syscall!(PRCTL, option, arg, 0, 0, 0) }).map(drop)
