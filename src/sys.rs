@@ -1,8 +1,9 @@
 //! Linux system calls and the initial stack: the one home of bantam's unsafe code.
 //!
 //! Raw calls go through the `sc` crate and return the kernel's `-errno` convention, which
-//! is decoded in one place ([`check`]) into `Result<_, Errno>`. Wrappers carry the kernel's
-//! names and take typed arguments ([`SigSet`], [`Signal`], [`Pid`]).
+//! is decoded in one place ([`check`]) into `Result<_, Errno>` (execve, which returns only
+//! an error, negates it itself). Wrappers carry the kernel's names and take typed arguments
+//! ([`SigSet`], [`Signal`], [`Pid`]).
 #![allow(unsafe_code)]
 
 use bantam::deadline::Instant;
@@ -263,10 +264,10 @@ pub fn execve(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) -> Errno {
     }
     // SAFETY: path is NUL-terminated (checked above); argv and envp are the kernel-made
     // NULL-terminated arrays from the initial stack.
-    match check(unsafe { syscall!(EXECVE, path.as_ptr(), argv.as_ptr(), envp.as_ptr()) }) {
-        Err(e) => e,
-        Ok(_) => ENOENT,
-    }
+    let ret = unsafe { syscall!(EXECVE, path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    // It returns only with `-errno` (a success does not return at all), so without the
+    // sign test of `check`.
+    Errno((ret as isize).unsigned_abs() as u32)
 }
 
 // On aarch64 a call (two moves) is smaller than the call inlined (three, with the number).
