@@ -375,9 +375,8 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     } else {
         args.argv.iter().next().unwrap_or_default()
     };
-    // A third text makes bantam's usage line go on with its options (see Msg::Usage).
-    let texts: &[&[u8]] = &[name, cfg.personality.short_names(), b""];
-    write_msg(msg::OUTPUT, msg, fd, texts.get(..if native { 3 } else { 2 }).unwrap_or_default(), 0, 0);
+    // A number other than 0 makes bantam's usage line go on with its options (Msg::Usage).
+    write_msg(msg::OUTPUT, msg, fd, &[name, cfg.personality.short_names()], native.into(), 0);
     sys::exit_group(0)
 }
 

@@ -84,7 +84,7 @@ impl Line {
 #[repr(u8)]
 pub enum Msg {
     /// `--help`: the usage line, with the name and the option letters as texts; then,
-    /// given a third text (any), bantam's own options.
+    /// given a number other than 0, bantam's own options.
     Usage,
     /// bantam's own options: the rest of [`Msg::Usage`], not a message of its own.
     Options,
@@ -137,7 +137,8 @@ pub const PREFIX: &[u8] = b"bantam: ";
 /// next of `texts` (none when they are used up), the others with `a`, then `b` (and `b`
 /// again, for any more): `%d` in decimal, taken as signed (a process group prints as
 /// `-pgid`), `%S` as a signal (`SIGTERM`, `signal 40`), `%E` as an errno (`ENOENT`); and
-/// `%+`, if a text is left, goes on into the next template. Any other byte is copied.
+/// `%+`, for a number other than 0, goes on into the next template. Any other byte is
+/// copied.
 pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u64) -> u8 {
     let mut texts = texts.iter();
     // One pass over all the templates: level bytes are counted until the one before `msg`'s
@@ -181,21 +182,26 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
                 line.push(texts.next().copied().unwrap_or_default());
                 continue;
             }
-            if byte == b'+' {
-                // With a text left, the next template belongs to this message: it starts
-                // as a message's own does, after one more level byte (both are OUTPUT's,
-                // so the level stays and no prefix comes).
-                skip = usize::from(texts.next().is_some());
-                continue;
-            }
             let n = a;
             a = b;
             match byte {
-                b'S' => push_signal(line, n),
-                b'E' => push_errno(line, n),
-                _ if (n as i64) < 0 => line.push(b"-").push_number((n as i64).unsigned_abs()),
-                _ => line.push_number(n),
-            };
+                // With a number other than 0, the next template belongs to this message: it
+                // starts as a message's own does, after one more level byte (both are
+                // OUTPUT's, so the level stays and no prefix comes).
+                b'+' => skip = usize::from(n != 0),
+                b'S' => {
+                    push_signal(line, n);
+                }
+                b'E' => {
+                    push_errno(line, n);
+                }
+                _ if (n as i64) < 0 => {
+                    line.push(b"-").push_number((n as i64).unsigned_abs());
+                }
+                _ => {
+                    line.push_number(n);
+                }
+            }
         } else if byte == b'%' {
             placeholder = true;
         } else {
@@ -340,7 +346,7 @@ pub(crate) mod tests {
         assert_eq!(format(&mut usage, Msg::Usage, &[b"bantam", letters], 0, 0), OUTPUT);
         assert_eq!(usage.finish(), b"usage: bantam [-gaspretdvPqVh] [--] PROGRAM [ARG]...\n");
         let mut line = Line::default();
-        assert_eq!(format(&mut line, Msg::Usage, &[b"bantam", letters, b""], 0, 0), OUTPUT);
+        assert_eq!(format(&mut line, Msg::Usage, &[b"bantam", letters], 1, 0), OUTPUT);
         let help = String::from_utf8(line.finish().to_vec()).unwrap();
         assert!(
             help.starts_with("usage: bantam [-gaspretdvPqVh] [--] PROGRAM [ARG]...\n-g --group\t"),
