@@ -380,10 +380,8 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     sys::exit_group(0)
 }
 
-// On aarch64 inlined into its one caller, as exec_child is; on x86_64 main (the parser
-// inlined in it) is about 50 bytes smaller with this out of line.
-#[cfg_attr(target_arch = "aarch64", inline(always))]
-#[cfg_attr(target_arch = "x86_64", inline(never))]
+// Inlined into its one caller, as exec_child is.
+#[inline(always)]
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
     write_msg(0, err.what, 2, &[colon, err.arg], 0, 0);
