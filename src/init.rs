@@ -17,8 +17,8 @@ const EXIT_FATAL: u8 = 1;
 const EXIT_CANNOT_EXEC: u8 = 126;
 const EXIT_NOT_FOUND: u8 = 127;
 
-// On aarch64 inlined into sys::start, its one caller, whose frame it then shares.
-#[cfg_attr(target_arch = "aarch64", inline(always))]
+// Inlined into sys::start, its one caller, whose frame it then shares.
+#[inline(always)]
 pub fn main(args: Args) -> ! {
     let inherited = block_signals();
     let mut cfg = Config::default();
@@ -183,6 +183,8 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
 /// One state: whether the main child has been reaped (`status`). Before that, a deadline
 /// is the grace window's end; after it, bantam is draining (SPEC §5: without `--drain`
 /// it exits at once) and the deadline is the drain's end.
+// Inlined into main, its one caller, as exec_child is.
+#[inline(always)]
 fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) -> ! {
     // Opaque to the optimizer: it would otherwise load every Config field the loop reads
     // before the loop, and most of them then live on the stack (x86_64 has few callee-saved
@@ -356,9 +358,8 @@ fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) 
 }
 
 /// `--help`, `--version` or the license, on the peer's stream (dumb-init's is stderr).
-// Inlined into its one caller on aarch64, as exec_child is (about 30 bytes less there;
-// nothing on x86_64).
-#[cfg_attr(target_arch = "aarch64", inline(always))]
+// Inlined into its one caller, as exec_child is.
+#[inline(always)]
 fn print_and_exit(cfg: &Config, args: Args) -> ! {
     let fd = if cfg.personality == Personality::DumbInit { 2 } else { 1 };
     let msg = match (cfg.mode, cfg.personality) {
