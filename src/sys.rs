@@ -125,8 +125,6 @@ pub fn exit_group(code: u8) -> ! {
     loop {}
 }
 
-// Out of line on x86_64, where its three callers come out about 20 bytes smaller.
-#[cfg_attr(target_arch = "x86_64", inline(never))]
 pub fn getpid() -> Pid {
     // SAFETY: no arguments; cannot fail.
     unsafe { syscall!(GETPID) as Pid }
@@ -270,8 +268,8 @@ pub fn execve(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) -> Errno {
     Errno((ret as isize).unsigned_abs() as u32)
 }
 
-// On aarch64 a call (two moves) is smaller than the call inlined (three, with the number).
-#[cfg_attr(target_arch = "aarch64", inline(never))]
+// Out of line: a call (two moves) is smaller than the call inlined (three, with the number).
+#[inline(never)]
 pub fn kill(pid: Pid, sig: Signal) -> Result<(), Errno> {
     // SAFETY: no pointers.
     check(unsafe { syscall!(KILL, pid as isize, sig.number()) }).map(drop)
