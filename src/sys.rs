@@ -264,8 +264,8 @@ pub fn execve(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) -> Errno {
     // NULL-terminated arrays from the initial stack.
     let ret = unsafe { syscall!(EXECVE, path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
     // It returns only with `-errno` (a success does not return at all), so without the
-    // sign test of `check`.
-    Errno((ret as isize).unsigned_abs() as u32)
+    // sign test of `check`, and the low 32 bits negated are the number.
+    Errno((ret as u32).wrapping_neg())
 }
 
 // Out of line: a call (two moves) is smaller than the call inlined (three, with the number).
