@@ -402,12 +402,8 @@ fn apply_env(cfg: &mut Config, entry: &[u8]) -> Result<(), ()> {
     // A switch's value says whether to apply it at all: `1`/`true`/`yes` turn it on,
     // `0`/`false`/`no`/empty leave it; anything else is refused so a typo does not silently
     // turn a feature off. Case does not matter. (The last word of the list is the empty one.)
-    if !opt.takes_value() {
-        match word_index(b"1 TRUE YES 0 FALSE NO  ", value, true) {
-            Some(0..=2) => {}
-            Some(_) => return Ok(()),
-            None => return Err(()),
-        }
+    if !opt.takes_value() && word_index(b"1 TRUE YES 0 FALSE NO  ", value, true).ok_or(())? > 2 {
+        return Ok(());
     }
     // The lists are comma-separated; their empty items are skipped.
     let list = matches!(opt, Opt::REWRITE | Opt::REMAP_EXIT);
