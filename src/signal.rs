@@ -194,8 +194,9 @@ impl Rewrite {
     #[cfg_attr(target_arch = "x86_64", inline(never))]
     pub fn parse_rule(text: &[u8]) -> Option<(Signal, Option<Signal>)> {
         let (from, to_text) = split_once(text, b':');
-        let from = Signal::parse(from)?;
+        // A rule without `:` is refused before its FROM is parsed.
         let to_text = to_text?;
+        let from = Signal::parse(from)?;
         // Only letters fold, so `0` is matched exactly.
         let to = if word_index(b"0 NONE ", to_text, true).is_some() {
             None
