@@ -58,6 +58,8 @@ impl Signal {
     }
 
     /// The name without `SIG` (`TERM`), for signals 1..=31.
+    // Always in line on aarch64, where that is smaller than the call (measured).
+    #[cfg_attr(target_arch = "aarch64", inline(always))]
     pub fn name(self) -> Option<&'static [u8]> {
         let index = usize::from(self.0).wrapping_sub(1);
         if index < CLASSIC { nth_word(NAMES, index) } else { None }
@@ -159,9 +161,9 @@ const DROP: u8 = u8::MAX;
 
 impl Rewrite {
     pub fn set(&mut self, from: Signal, to: Option<Signal>) {
-        if let Some(slot) = self.0.get_mut(usize::from(from.0).wrapping_sub(1)) {
-            *slot = to.map_or(DROP, |s| s.0);
-        }
+        // A signal is 1 to 64, so the mask changes no index: it shows the compiler that
+        // the index is within the table (no check).
+        self.0[usize::from(from.0.wrapping_sub(1)) & 63] = to.map_or(DROP, |s| s.0);
     }
 
     /// The signal to send for `sig`, or None when the rewrite drops it.
@@ -189,13 +191,16 @@ impl Rewrite {
     /// Parses one rule `FROM:TO`: signals by name or number, TO `0` or `none` drops.
     pub fn parse_rule(text: &[u8]) -> Option<(Signal, Option<Signal>)> {
         let (from, to_text) = split_once(text, b':');
-        let from = Signal::parse(from)?;
+        // A rule without `:` is refused before its FROM is parsed.
         let to_text = to_text?;
-        // Only letters fold, so `0` is matched exactly.
-        let to = if word_index(b"0 NONE ", to_text, true).is_some() {
-            None
-        } else {
-            Some(Signal::parse(to_text)?)
+        let from = Signal::parse(from)?;
+        // A signal first, then the words that drop (no signal is named `0` or `NONE`): this
+        // order, with the rule in line in cli's apply, is the smaller on both arches. Only
+        // letters fold, so `0` is matched exactly.
+        let to = match Signal::parse(to_text) {
+            Some(to) => Some(to),
+            None if word_index(b"0 NONE ", to_text, true).is_some() => None,
+            None => return None,
         };
         Some((from, to))
     }

@@ -27,6 +27,9 @@ pub fn find(text: &[u8], byte: u8) -> Option<usize> {
 
 /// Splits `text` at the first `byte`: the part before it, and the rest after it (None
 /// when `byte` does not occur).
+// Always in line on x86_64: it is there anyway, but with the hint the inliner settles it
+// first, which leaves smaller callers (measured).
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn split_once(text: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
     let mut rest = text;
     while let Some((&b, tail)) = rest.split_first() {
