@@ -335,6 +335,12 @@ fn forward_signal(cfg: &Config, sig: Signal, target: Pid) -> bool {
 /// the message's level (see [`write_msg`]).
 #[inline(never)]
 fn log(verbosity: u8, msg: Msg, a: u64, b: u64) {
+    // The debug messages, last in Msg's order, are the ones of every forwarded signal:
+    // below debug level they are skipped before the templates are walked to find their
+    // level, which would take microseconds per signal.
+    if verbosity < msg::DEBUG && msg >= msg::FIRST_DEBUG {
+        return;
+    }
     write_msg(verbosity, msg, 2, &[], a, b);
 }
 

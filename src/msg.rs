@@ -80,7 +80,7 @@ impl Line {
 
 /// bantam's messages, by their place in [`crate::TEMPLATES`]. A call site passes a
 /// one-byte id where a template would be an address and a length.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum Msg {
     /// `--help`: the usage line, with the name and the option letters as texts; then,
@@ -125,6 +125,12 @@ pub const LONGEST: usize = 640;
 // bytes that each byte from 0x80 on stands for (either may be a pair again, `DEPTH` deep
 // at most).
 include!(concat!(env!("OUT_DIR"), "/packed.rs"));
+
+/// The level of debug messages.
+pub const DEBUG: u8 = 3;
+/// The first of the debug messages, which come last in [`Msg`]'s order; all of them are
+/// of level [`DEBUG`].
+pub const FIRST_DEBUG: Msg = Msg::Dropping;
 
 /// The level of output, which no verbosity silences.
 pub const OUTPUT: u8 = 4;
@@ -321,6 +327,8 @@ pub(crate) mod tests {
         ];
         for (msg, texts, a, b, level, want) in cases {
             assert_eq!(message(msg, texts, a, b), (level, format!("{want}\n")), "{msg:?}");
+            // The binary skips debug messages by their place (init.rs's log).
+            assert_eq!(msg >= FIRST_DEBUG, level == DEBUG, "{msg:?}");
         }
     }
 
