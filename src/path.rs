@@ -1,6 +1,6 @@
 //! Where a program name is looked up, as execvp does it.
 
-use crate::text::split_once;
+use crate::text::{find, split_once};
 
 /// Used when the environment has no `PATH`.
 pub const DEFAULT_PATH: &[u8] = b"/usr/local/bin:/usr/bin:/bin";
@@ -17,10 +17,8 @@ pub struct Candidates<'a> {
 
 impl<'a> Candidates<'a> {
     pub fn new(program: &'a [u8], path: Option<&'a [u8]>) -> Candidates<'a> {
-        // A name with a slash is tried as it is: as the one, empty, PATH entry. A byte loop:
-        // `contains` would bring core's word-at-a-time memchr (see text.rs).
-        #[allow(clippy::manual_contains)]
-        let rest = if program.iter().any(|&b| b == b'/') { b"" } else { path.unwrap_or(DEFAULT_PATH) };
+        // A name with a slash is tried as it is: as the one, empty, PATH entry.
+        let rest = if find(program, b'/').is_some() { b"" } else { path.unwrap_or(DEFAULT_PATH) };
         Candidates { program, rest: Some(rest) }
     }
 

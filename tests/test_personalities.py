@@ -303,6 +303,11 @@ class InteractiveShell:
                 except OSError:
                     break
 
+    def start_foreground_job(self):
+        """Starts a job in the shell's foreground and waits until it runs."""
+        os.write(self.fd, b"sh -c 'echo st''arted; exec sleep 100'\n")
+        self.read_until(b"started")
+
 
 def interactive_ctrl_c(argv):
     """Runs `argv sh -i` on a new pseudo-terminal; starts a foreground job, types Ctrl-C,
@@ -311,8 +316,7 @@ def interactive_ctrl_c(argv):
     pid, fd, read_until = sh.pid, sh.fd, sh.read_until
 
     try:
-        os.write(fd, b"sh -c 'echo st''arted; exec sleep 100'\n")
-        read_until(b"started")
+        sh.start_foreground_job()
         os.write(fd, b"\x03")
         read_until(b"^C")
         os.write(fd, b"echo r''c=$?\n")
@@ -486,8 +490,7 @@ def interactive_ctrl_z(argv):
     pid, fd, read_until = sh.pid, sh.fd, sh.read_until
 
     try:
-        os.write(fd, b"sh -c 'echo st''arted; exec sleep 100'\n")
-        read_until(b"started")
+        sh.start_foreground_job()
         os.write(fd, b"\x1a")
         os.write(fd, b"echo r''c=$?; jobs; echo jo''bs-done\n")
         read_until(b"jobs-done")
