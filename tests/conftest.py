@@ -1,8 +1,9 @@
 """Shared fixtures for bantam's black-box tests.
 
-Every test that takes the `bantam` fixture runs once per architecture: the x86_64 binary
-natively and the aarch64 binary under qemu-aarch64 (user mode). The programs bantam
-starts are host programs either way: an emulated execve runs them natively.
+Every test that takes the `bantam` fixture runs once per platform of scripts/platforms
+(the build map): natively where the host runs the binary, else under the platform's
+qemu-user. The programs bantam starts are host programs either way: an emulated execve
+runs them natively. BANTAM_PLATFORMS="amd64 arm64" limits a run to those platforms.
 """
 import os
 import platform
@@ -17,7 +18,22 @@ import shutil
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = str(ROOT / "tests" / "helpers" / "child.py")
 HOST = platform.machine()
-ARCHES = ["x86_64", "aarch64"]
+
+
+def read_platforms():
+    """The build map: {name: (docker platform, Rust target, qemu-user command)}."""
+    table = {}
+    for line in (ROOT / "scripts" / "platforms").read_text().splitlines():
+        words = line.split()
+        if words and not words[0].startswith("#"):
+            table[words[0]] = tuple(words[1:4])
+    return table
+
+
+PLATFORMS = read_platforms()
+ARCHES = os.environ.get("BANTAM_PLATFORMS", "").split() or list(PLATFORMS)
+# Platforms the host runs without an emulator, by the host's machine name.
+NATIVE = {"x86_64": {"amd64"}, "aarch64": {"arm64"}}.get(HOST, set())
 TIMEOUT = 30  # seconds; every process a test starts is bounded by this
 # Absolute paths, so that tests may hand bantam an environment without PATH.
 UNSHARE = shutil.which("unshare") or "unshare"
@@ -30,8 +46,10 @@ class Bantam:
     def __init__(self, arch, tmp_path):
         self.arch = arch
         self.path = ROOT / "dist" / f"bantam-{arch}"
-        self.emulated = arch != HOST
-        self.prefix = [] if not self.emulated else [shutil.which(f"qemu-{arch}") or f"qemu-{arch}"]
+        self.emulated = arch not in NATIVE
+        qemu = PLATFORMS[arch][2]
+        self.qemu = qemu
+        self.prefix = [] if not self.emulated else [shutil.which(qemu) or qemu]
         self.tmp = tmp_path
         self.procs = []
 
@@ -62,7 +80,7 @@ class Bantam:
 
     def skip_if_emulated(self, why):
         if self.emulated:
-            pytest.skip(f"under qemu-{self.arch}: {why}")
+            pytest.skip(f"under {self.qemu}: {why}")
 
     def cleanup(self):
         for proc in self.procs:

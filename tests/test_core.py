@@ -341,7 +341,7 @@ def test_foreground_process_group_on_a_terminal(bantam, child):
 
 
 def test_runs_in_a_chroot_with_nothing_but_itself_and_busybox(bantam, tmp_path):
-    bantam.skip_if_emulated("qemu-aarch64 is a dynamic host program and cannot run in the empty chroot")
+    bantam.skip_if_emulated("qemu-user is a dynamic host program and cannot run in the empty chroot")
     busybox = shutil.which("busybox")
     assert busybox, "busybox-static is installed by scripts/test"
     root = tmp_path / "root"

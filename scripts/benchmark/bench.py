@@ -44,7 +44,7 @@ class Init:
 
 
 def inits():
-    arch = platform.machine()
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}[platform.machine()]
     return [
         Init("bantam", ROOT / "dist" / f"bantam-{arch}", ["--"]),
         Init("tini", "/usr/bin/tini", ["--"]),

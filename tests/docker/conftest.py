@@ -93,7 +93,7 @@ def make_rootfs(root, bantam=True, busybox=True):
     (root / "tmp").mkdir(mode=0o1777)
     (root / "tmp").chmod(0o1777)
     if bantam:
-        shutil.copy(ROOT / "dist" / "bantam-x86_64", root / "bantam")
+        shutil.copy(ROOT / "dist" / "bantam-amd64", root / "bantam")
     if busybox:
         (root / "bin").mkdir()
         shutil.copy(shutil.which("busybox"), root / "bin" / "busybox")
@@ -134,7 +134,7 @@ def pause_image(docker, tmp_path_factory):
     """bantam alone, installed as /pause (the pause personality): a pod's sandbox."""
     ctx = tmp_path_factory.mktemp("pause")
     (ctx / "rootfs").mkdir()
-    shutil.copy(ROOT / "dist" / "bantam-x86_64", ctx / "rootfs" / "pause")
+    shutil.copy(ROOT / "dist" / "bantam-amd64", ctx / "rootfs" / "pause")
     return docker.build("pause", ctx, 'FROM scratch\nCOPY rootfs/pause /pause\nENTRYPOINT ["/pause"]\n')
 
 
