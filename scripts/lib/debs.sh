@@ -31,7 +31,7 @@ debs_unpack() {
     shift 2
     mkdir -p "$dest"
     for pkg in "$@"; do
-        deb=$(ls "$BANTAM_DEBS/$arch/pool/${pkg}_"*"_$arch.deb" "$BANTAM_DEBS/$arch/pool/${pkg}_"*"_all.deb" 2>/dev/null | head -n 1)
+        deb=$(ls "$BANTAM_DEBS/$arch/pool/${pkg}_"*"_$arch.deb" "$BANTAM_DEBS/$arch/pool/${pkg}_"*"_all.deb" 2>/dev/null | head -n 1 || true)
         if [ -z "$deb" ]; then
             debs_update "$arch"
             mkdir -p "$BANTAM_DEBS/$arch/pool"
