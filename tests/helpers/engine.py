@@ -1,6 +1,7 @@
 """A container engine's command line (docker or podman): every container, pod and image a
 suite creates is labelled with the run's id and recorded, and exactly those are removed at
 the end, by id. Shared by tests/docker and tests/podman."""
+import importlib.util
 import shutil
 import subprocess
 import time
@@ -15,6 +16,14 @@ TIMINGS = []  # measured facts (stop times, sizes), printed at the end of the ru
 
 BUSYBOX_APPLETS = ["sh", "sleep", "kill", "cat", "grep", "wc", "echo", "ps", "mkfifo", "true", "ls",
                    "touch", "test", "[", "sha256sum", "tr"]
+
+
+def build_map():
+    """scripts/platforms as tests/conftest.py reads it: {name: (platform, Rust target, qemu)}."""
+    spec = importlib.util.spec_from_file_location("bantam_tests_conftest", ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PLATFORMS
 
 
 class Engine:
