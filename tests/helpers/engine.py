@@ -87,6 +87,15 @@ class Engine:
         self.cli("stop", "-t", str(seconds), cid, timeout=seconds + TIMEOUT)
         return time.monotonic() - started
 
+    def check_stop_without_an_init(self, cid):
+        """`cid` runs a shell as PID 1 that printed "ready": it has no SIGTERM handler, so
+        the kernel drops the signal and the engine waits out its 10 s, then SIGKILLs."""
+        self.wait_for_log(cid, "ready")
+        took = self.stop_timed(cid)
+        TIMINGS.append(f"{self.command} stop, shell as PID 1 (no init): {took:.3f} s")
+        assert self.inspect(cid, "{{.State.ExitCode}}") == "137"
+        assert took >= 9
+
     def zombies(self, cid, sh=("sh",)):
         """Zombies in the container, counted by the shell `sh` (a busybox runs its applets
         without PATH)."""
