@@ -48,13 +48,17 @@ def blob(files, descriptor):
     return data
 
 
+def platform_of(fields):
+    """os/architecture[/variant] of an index entry's platform or of an image configuration."""
+    return "/".join(filter(None, [fields["os"], fields["architecture"], fields.get("variant")]))
+
+
 def test_image_index_holds_bantam_alone_for_every_platform():
     raw = subprocess.run(["skopeo", "inspect", "--raw", f"oci-archive:{archive()}"], capture_output=True,
                          text=True, timeout=60, check=True).stdout
     index = json.loads(raw)
     assert index["mediaType"] == "application/vnd.oci.image.index.v1+json"
-    listed = ["/".join(filter(None, [m["platform"]["os"], m["platform"]["architecture"],
-                                     m["platform"].get("variant")])) for m in index["manifests"]]
+    listed = [platform_of(m["platform"]) for m in index["manifests"]]
     assert listed == list(BUILT.values())
 
     files = oci_blobs()
@@ -63,6 +67,7 @@ def test_image_index_holds_bantam_alone_for_every_platform():
     for descriptor, name in zip(index["manifests"], BUILT):
         manifest = json.loads(blob(files, descriptor))
         config = json.loads(blob(files, manifest["config"]))
+        assert platform_of(config) == BUILT[name]  # the configuration's own, too
         assert config["config"]["Entrypoint"] == ["/bantam"]
         assert config["config"]["Cmd"] == ["-P"]
         labels = config["config"]["Labels"]

@@ -35,6 +35,19 @@ class Foreign:
                                      "-v", f"{self.busybox}:/busybox:ro", "--tmpfs", "/tmp"])
 
 
+def load(docker, source, platform, tag):
+    """Loads `platform` of the OCI image `source` into the engine as `tag`; returns the
+    platform the engine reports for it."""
+    os_, arch, *variant = platform.split("/")
+    subprocess.run(["skopeo", "copy", "-q", "--override-os", os_, "--override-arch", arch,
+                    *(["--override-variant", variant[0]] if variant else []),
+                    "--dest-daemon-host", os.environ["DOCKER_HOST"], source, f"docker-daemon:{tag}"],
+                   check=True, timeout=TIMEOUT)
+    docker.images.append(docker.cli("image", "inspect", "-f", "{{.Id}}", tag).stdout.strip())
+    return docker.cli("image", "inspect", "-f", "{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}}",
+                      tag).stdout.strip()
+
+
 @pytest.fixture(scope="module", params=FOREIGN)
 def foreign(request, docker):
     platform = request.param
@@ -47,16 +60,8 @@ def foreign(request, docker):
     if not busybox.exists():
         pytest.skip(f"no static busybox for {platform} (scripts/docker-test found no Debian package)")
     archive, = (ROOT / "dist" / "release").glob("bantam-*.oci.tar")
-    os_, arch, *variant = platform.split("/")
     tag = f"localhost/bantam-test-release-{name}:{RUN_ID}"
-    sock = os.environ["DOCKER_HOST"]
-    subprocess.run(["skopeo", "copy", "-q", "--override-os", os_, "--override-arch", arch,
-                    *(["--override-variant", variant[0]] if variant else []), "--dest-daemon-host", sock,
-                    f"oci-archive:{archive}", f"docker-daemon:{tag}"], check=True, timeout=TIMEOUT)
-    docker.images.append(docker.cli("image", "inspect", "-f", "{{.Id}}", tag).stdout.strip())
-    got = docker.cli("image", "inspect", "-f", "{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}}",
-                     tag).stdout.strip()
-    assert got == platform
+    assert load(docker, f"oci-archive:{archive}", platform, tag) == platform
     return Foreign(docker, platform, tag, busybox, ROOT / "dist" / f"bantam-{name}")
 
 
@@ -80,6 +85,6 @@ def test_foreign_docker_stop_and_orphans(foreign):
     docker.wait_for_log(cid, "spawned")
     assert docker.no_zombies_within(cid, sh=("/busybox", "sh"))
     took = docker.stop_timed(cid)
-    TIMINGS.append(f"docker stop, {foreign.platform} under qemu-user: {took:.3f} s")
+    TIMINGS.append(f"docker stop, the {foreign.platform} image: {took:.3f} s")
     assert docker.inspect(cid, "{{.State.ExitCode}}") == "143"
     assert took < 5
