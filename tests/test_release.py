@@ -20,7 +20,7 @@ BUILT = {name: row[0] for name, row in PLATFORMS.items() if (ROOT / "dist" / f"b
 
 def archive():
     found = sorted(RELEASE.glob("bantam-*.oci.tar"))
-    assert len(found) == 1, f"one OCI archive in {RELEASE}: {found}"
+    assert len(found) == 1, f"one OCI archive in {RELEASE} (scripts/release makes it): {found}"
     return found[0]
 
 
