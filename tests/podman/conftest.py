@@ -42,7 +42,7 @@ class Podman(Engine):
 
 @pytest.fixture(scope="session")
 def podman():
-    if "CONTAINERS_CONF" not in os.environ:
+    if "BANTAM_PODMAN_DIR" not in os.environ:
         pytest.exit("run the Podman suite through scripts/podman-test (it writes the configuration)")
     p = Podman()
     yield p
