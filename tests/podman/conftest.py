@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-from engine import (ROOT, RUN_ID, TIMEOUT, TIMINGS, Engine, make_rootfs,  # noqa: E402,F401
+from engine import (LABEL, ROOT, RUN_ID, TIMEOUT, TIMINGS, Engine, build_map, make_rootfs,  # noqa: E402,F401
                     pytest_terminal_summary)
 
 CONF_DIR = Path(os.environ.get("BANTAM_PODMAN_DIR", "/nonexistent"))

@@ -4,12 +4,13 @@ Kubernetes Pod played with `podman kube play`."""
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import time
 
 import pytest
 
-from conftest import BANTAM, CONF_DIR, ROOT, RUN_ID, TIMEOUT, TIMINGS, make_rootfs
+from conftest import BANTAM, CONF_DIR, LABEL, ROOT, RUN_ID, TIMEOUT, TIMINGS, build_map, make_rootfs
 
 BANTAM_SHA = hashlib.sha256(BANTAM.read_bytes()).hexdigest()
 ORPHANS_APP = ("mkfifo /tmp/go; echo ready; cat /tmp/go >/dev/null; "
@@ -168,3 +169,37 @@ def test_kube_play_runs_the_readme_pod(podman, tmp_path):
     TIMINGS.append(f"podman kube down of the running README Pod: {took:.3f} s")
     assert podman.cli("pod", "exists", pod_name, check=False).returncode == 1
     assert took < 10  # no grace period was waited out
+
+
+def readme_dockerfiles():
+    """The README's Dockerfiles that pick bantam by the platform being built."""
+    blocks = re.findall(r"```dockerfile\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    found = [b for b in blocks if "$TARGETPLATFORM" in b or "${TARGETARCH}" in b]
+    assert len(found) == 2, "README.md shows COPY --from the image and COPY of the release binary"
+    return found
+
+
+BUILT = [(name, row[0]) for name, row in build_map().items() if (ROOT / "dist" / f"bantam-{name}").exists()]
+
+
+@pytest.mark.parametrize("name, platform", BUILT)
+def test_readme_dockerfiles_take_the_platforms_bantam(podman, tmp_path, name, platform):
+    # Built for `platform` by Buildah (no RUN, so nothing runs emulated); the README's
+    # registry image is the release's OCI archive here.
+    archive, = (ROOT / "dist" / "release").glob("bantam-*.oci.tar")
+    (tmp_path / "app").write_text("app\n")
+    (tmp_path / "dist").mkdir()
+    for built, _ in BUILT:
+        shutil.copy(ROOT / "dist" / f"bantam-{built}", tmp_path / "dist")
+    for i, dockerfile in enumerate(readme_dockerfiles()):
+        (tmp_path / "Dockerfile").write_text(dockerfile.replace("registry.example/bantam:0.1.0",
+                                                                f"oci-archive:{archive}"))
+        tag = f"localhost/bantam-test-readme-{name}-{i}:{RUN_ID}"
+        subprocess.run(["buildah", "build", "--quiet", "--pull=never", "--platform", platform,
+                        "--label", LABEL, "-t", tag, str(tmp_path)], check=True, timeout=TIMEOUT,
+                       capture_output=True)
+        podman.images.append(podman.cli("image", "inspect", "-f", "{{.Id}}", tag).stdout.strip())
+        cid = podman.cli("create", "--label", LABEL, tag).stdout.strip().splitlines()[-1]
+        podman.containers.append(cid)
+        podman.cli("cp", f"{cid}:/bantam", str(tmp_path / f"got-{i}"))
+        assert (tmp_path / f"got-{i}").read_bytes() == (ROOT / "dist" / f"bantam-{name}").read_bytes(), i
