@@ -338,3 +338,70 @@ pub fn clock_gettime_monotonic() -> Instant {
     let _ = check(unsafe { syscall!(CLOCK_GETTIME, CLOCK_MONOTONIC, &mut now as *mut Instant) });
     now
 }
+
+/// VM mode's calls (src/vm.rs): the kernel's file systems, the console, the machine's end.
+/// Only the *at calls and fcntl: aarch64 and the newer arches have no mkdir, open or dup2.
+#[cfg(feature = "vm")]
+pub mod vm {
+    use super::{Errno, check};
+    use core::ffi::CStr;
+    use sc::syscall;
+
+    pub const EBADF: Errno = Errno(9);
+    pub const EBUSY: Errno = Errno(16);
+
+    /// The directory argument of the *at calls that makes a relative path the cwd's.
+    const AT_FDCWD: isize = -100;
+
+    pub fn mkdirat(path: &CStr, mode: usize) -> Result<(), Errno> {
+        // SAFETY: the path is NUL-terminated.
+        check(unsafe { syscall!(MKDIRAT, AT_FDCWD, path.as_ptr(), mode) }).map(drop)
+    }
+
+    pub const O_RDWR: usize = 2;
+
+    pub fn openat(path: &CStr, flags: usize) -> Result<i32, Errno> {
+        // SAFETY: the path is NUL-terminated; no mode is read without O_CREAT.
+        check(unsafe { syscall!(OPENAT, AT_FDCWD, path.as_ptr(), flags, 0) }).map(|fd| fd as i32)
+    }
+
+    pub const F_GETFD: usize = 1;
+
+    /// An fcntl whose argument is a number (F_GETFD: whether `fd` is open).
+    pub fn fcntl(fd: i32, cmd: usize, arg: usize) -> Result<usize, Errno> {
+        // SAFETY: the commands bantam uses take a plain integer, no pointer.
+        check(unsafe { syscall!(FCNTL, fd, cmd, arg) })
+    }
+
+    pub const MS_NOSUID: usize = 2;
+    pub const MS_NODEV: usize = 4;
+    pub const MS_NOEXEC: usize = 8;
+
+    /// Mounts a file system of type `fstype` (also given as its source, which the kernel's
+    /// own file systems ignore) on `target`, with no options.
+    pub fn mount(fstype: &CStr, target: &CStr, flags: usize) -> Result<(), Errno> {
+        // SAFETY: the strings are NUL-terminated; no data is passed.
+        check(unsafe { syscall!(MOUNT, fstype.as_ptr(), target.as_ptr(), fstype.as_ptr(), flags, 0) })
+            .map(drop)
+    }
+
+    pub fn sync() {
+        // SAFETY: no arguments; cannot fail.
+        unsafe {
+            syscall!(SYNC);
+        }
+    }
+
+    /// reboot(2)'s commands: Ctrl-Alt-Del sends SIGINT to init; halt and power off; restart.
+    pub const LINUX_REBOOT_CMD_CAD_OFF: u32 = 0;
+    pub const LINUX_REBOOT_CMD_POWER_OFF: u32 = 0x4321_fedc;
+    pub const LINUX_REBOOT_CMD_RESTART: u32 = 0x0123_4567;
+
+    /// reboot(2) with `cmd`: for POWER_OFF and RESTART, returns only on failure.
+    pub fn reboot(cmd: u32) -> Result<(), Errno> {
+        const LINUX_REBOOT_MAGIC1: usize = 0xfee1_dead;
+        const LINUX_REBOOT_MAGIC2: usize = 672_274_793;
+        // SAFETY: no pointers: the commands bantam uses take no argument.
+        check(unsafe { syscall!(REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd, 0) }).map(drop)
+    }
+}
