@@ -233,7 +233,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                 } else if sig == SIGTERM || sig == SIGINT {
                     // Pause mode ends as asked (SPEC §2: exit 0 on SIGINT or SIGTERM).
                     #[cfg(feature = "vm")]
-                    crate::vm::end(cfg, WaitStatus(0));
+                    crate::vm::end(cfg, 0, 0);
                     sys::exit_group(0);
                 }
                 continue;
@@ -302,7 +302,7 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
     log(cfg.verbosity, msg, n.into(), 0);
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
     #[cfg(feature = "vm")]
-    crate::vm::end(cfg, status);
+    crate::vm::end(cfg, n, code);
     sys::exit_group(cfg.remap.apply(code))
 }
 
@@ -399,7 +399,7 @@ fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
     write_msg(0, err.what, 2, &[colon, err.arg], 0, 0);
     #[cfg(feature = "vm")]
-    crate::vm::end(cfg, WaitStatus(i32::from(cfg.personality.usage_exit()) << 8));
+    crate::vm::end(cfg, cfg.personality.usage_exit(), cfg.personality.usage_exit());
     sys::exit_group(cfg.personality.usage_exit())
 }
 

@@ -344,7 +344,6 @@ pub fn clock_gettime_monotonic() -> Instant {
 #[cfg(feature = "vm")]
 pub mod vm {
     use super::{Errno, check};
-    use core::ffi::CStr;
     use sc::syscall;
 
     pub const EBADF: Errno = Errno(9);
@@ -353,16 +352,26 @@ pub mod vm {
     /// The directory argument of the *at calls that makes a relative path the cwd's.
     const AT_FDCWD: isize = -100;
 
-    pub fn mkdirat(path: &CStr, mode: usize) -> Result<(), Errno> {
-        // SAFETY: the path is NUL-terminated.
-        check(unsafe { syscall!(MKDIRAT, AT_FDCWD, path.as_ptr(), mode) }).map(drop)
+    /// A path for the kernel: a NUL-terminated string at the start of `path`, which must
+    /// end with a NUL (as a constant string of several NUL-terminated names does), so that
+    /// the kernel's read stops within it; ENOENT for a slice that does not.
+    fn c_path(path: &[u8]) -> Result<*const u8, Errno> {
+        if path.last() == Some(&0) { Ok(path.as_ptr()) } else { Err(super::ENOENT) }
+    }
+
+    pub fn mkdirat(path: &[u8], mode: usize) -> Result<(), Errno> {
+        let path = c_path(path)?;
+        // SAFETY: the path is NUL-terminated within its slice (c_path).
+        check(unsafe { syscall!(MKDIRAT, AT_FDCWD, path, mode) }).map(drop)
     }
 
     pub const O_RDWR: usize = 2;
 
-    pub fn openat(path: &CStr, flags: usize) -> Result<i32, Errno> {
-        // SAFETY: the path is NUL-terminated; no mode is read without O_CREAT.
-        check(unsafe { syscall!(OPENAT, AT_FDCWD, path.as_ptr(), flags, 0) }).map(|fd| fd as i32)
+    pub fn openat(path: &[u8], flags: usize) -> Result<i32, Errno> {
+        let path = c_path(path)?;
+        // SAFETY: the path is NUL-terminated within its slice (c_path); no mode is read
+        // without O_CREAT.
+        check(unsafe { syscall!(OPENAT, AT_FDCWD, path, flags, 0) }).map(|fd| fd as i32)
     }
 
     pub const F_GETFD: usize = 1;
@@ -373,16 +382,18 @@ pub mod vm {
         check(unsafe { syscall!(FCNTL, fd, cmd, arg) })
     }
 
-    pub const MS_NOSUID: usize = 2;
-    pub const MS_NODEV: usize = 4;
-    pub const MS_NOEXEC: usize = 8;
+    pub const MS_NOSUID: u8 = 2;
+    pub const MS_NODEV: u8 = 4;
+    pub const MS_NOEXEC: u8 = 8;
 
     /// Mounts a file system of type `fstype` (also given as its source, which the kernel's
-    /// own file systems ignore) on `target`, with no options.
-    pub fn mount(fstype: &CStr, target: &CStr, flags: usize) -> Result<(), Errno> {
-        // SAFETY: the strings are NUL-terminated; no data is passed.
-        check(unsafe { syscall!(MOUNT, fstype.as_ptr(), target.as_ptr(), fstype.as_ptr(), flags, 0) })
-            .map(drop)
+    /// own file systems ignore) on `target`, with `flags` and no options; both strings as
+    /// for [`mkdirat`].
+    pub fn mount(fstype: &[u8], target: &[u8], flags: u8) -> Result<(), Errno> {
+        let (fstype, target) = (c_path(fstype)?, c_path(target)?);
+        // SAFETY: both strings are NUL-terminated within their slices (c_path); no data is
+        // passed.
+        check(unsafe { syscall!(MOUNT, fstype, target, fstype, flags, 0) }).map(drop)
     }
 
     pub fn sync() {

@@ -7,22 +7,22 @@
 
 use bantam::cli::Config;
 use bantam::msg::Msg;
-use bantam::status::{Ending, WaitStatus};
-use bantam::text::strip_prefix;
-use core::ffi::CStr;
+use bantam::text::{eq, split_once, strip_prefix};
 
 use crate::init::write_msg;
 use crate::sys::vm::{self as calls, EBADF, EBUSY};
 use crate::sys::{self, CStrArray};
 
-/// The kernel's file systems that a program expects, mounted where missing, in this order
-/// (/dev/pts is inside /dev's): each directory, its file system type, and the mount flags.
-const MOUNTS: [(&CStr, &CStr, usize); 5] = [
-    (c"/dev", c"devtmpfs", calls::MS_NOSUID),
-    (c"/dev/pts", c"devpts", calls::MS_NOSUID | calls::MS_NOEXEC),
-    (c"/proc", c"proc", calls::MS_NOSUID | calls::MS_NODEV | calls::MS_NOEXEC),
-    (c"/sys", c"sysfs", calls::MS_NOSUID | calls::MS_NODEV | calls::MS_NOEXEC),
-    (c"/run", c"tmpfs", calls::MS_NOSUID | calls::MS_NODEV),
+/// The kernel's file systems that programs expect, mounted where missing, in this order
+/// (/dev/pts is inside /dev's): each one's directory and type, NUL-terminated, in one
+/// string (a table of references to them would take four times the bytes); and its flags.
+const MOUNTS: &[u8] = b"/dev\0devtmpfs\0/dev/pts\0devpts\0/proc\0proc\0/sys\0sysfs\0/run\0tmpfs\0";
+const MOUNT_FLAGS: [u8; 5] = [
+    calls::MS_NOSUID,
+    calls::MS_NOSUID | calls::MS_NOEXEC,
+    calls::MS_NOSUID | calls::MS_NODEV | calls::MS_NOEXEC,
+    calls::MS_NOSUID | calls::MS_NODEV | calls::MS_NOEXEC,
+    calls::MS_NOSUID | calls::MS_NODEV,
 ];
 
 /// Decides VM mode and, in it, sets the machine up for the program: records in `cfg` how
@@ -48,7 +48,7 @@ pub fn start(cfg: &mut Config, envp: CStrArray) {
                 b"1" => Some(true),
                 _ => None,
             };
-        } else if strip_prefix(entry, b"BANTAM_VM_END=reboot", false) == Some(b"") {
+        } else if eq(entry, b"BANTAM_VM_END=reboot", false) {
             // Firecracker has no power-off: its VM ends when the guest reboots.
             end = calls::LINUX_REBOOT_CMD_RESTART;
         }
@@ -64,16 +64,22 @@ pub fn start(cfg: &mut Config, envp: CStrArray) {
     open_console();
 }
 
-/// Mounts [`MOUNTS`], creating the directories first. A file system already mounted there
+/// Mounts [`MOUNTS`] with [`MOUNT_FLAGS`], creating the directories first. A file system already mounted there
 /// is fine: the kernel refuses the same one twice on a mount point with EBUSY.
 fn mount_filesystems(verbosity: u8) {
-    for (dir, fstype, flags) in MOUNTS {
+    // Each name is passed as the rest of the string from its start: the kernel reads it to
+    // its NUL.
+    let mut rest = MOUNTS;
+    for &flags in &MOUNT_FLAGS {
+        let (dir, Some(fstype)) = split_once(rest, 0) else { break };
+        let (_, Some(next)) = split_once(fstype, 0) else { break };
         // EEXIST is the common case; any other failure shows in the mount's.
-        let _ = calls::mkdirat(dir, 0o755);
-        match calls::mount(fstype, dir, flags) {
+        let _ = calls::mkdirat(rest, 0o755);
+        match calls::mount(fstype, rest, flags) {
             Ok(()) | Err(EBUSY) => {}
-            Err(e) => write_msg(verbosity, Msg::MountFailed, 2, &[dir.to_bytes()], e.0.into(), 0),
+            Err(e) => write_msg(verbosity, Msg::MountFailed, 2, &[dir], e.0.into(), 0),
         }
+        rest = next;
     }
 }
 
@@ -84,25 +90,24 @@ fn mount_filesystems(verbosity: u8) {
 fn open_console() {
     for fd in 0..3 {
         if calls::fcntl(fd, calls::F_GETFD, 0) == Err(EBADF) {
-            let _ = calls::openat(c"/dev/console", calls::O_RDWR);
+            let _ = calls::openat(b"/dev/console\0", calls::O_RDWR);
         }
     }
 }
 
-/// In VM mode, ends the machine once the program has ended with `status` (after the
-/// drain, if any): one line on the console in a fixed form a host can parse, `exit status
-/// N` or `killed by SIGNAME (128+N)`, at every verbosity above 0; then sync and power off
-/// (or reboot). Returns only outside VM mode, or when reboot(2) failed, which it reports:
-/// the caller then exits as it would in a container.
-pub fn end(cfg: &Config, status: WaitStatus) {
+/// In VM mode, ends the machine once the program has ended (after the drain, if any):
+/// one line on the console in a fixed form a host can parse, at every verbosity above 0,
+/// then sync and power off (or reboot). `n` is the program's exit status or the signal
+/// that killed it, `code` the shell's code for it: the status, or 128 + the signal, so
+/// the two differ only for a signal (`killed by SIGTERM (143)`; else `exit status N`).
+/// Returns only outside VM mode, or when reboot(2) failed, which it reports: the caller
+/// then exits as it would in a container.
+pub fn end(cfg: &Config, n: u8, code: u8) {
     if cfg.vm_end == 0 {
         return;
     }
-    let (msg, n) = match status.ending() {
-        Ending::Exited(code) => (Msg::VmExited, code),
-        Ending::Killed { signal, .. } => (Msg::VmKilled, signal),
-    };
-    write_msg(cfg.verbosity, msg, 2, &[], n.into(), status.exit_code().into());
+    let msg = if n == code { Msg::VmExited } else { Msg::VmKilled };
+    write_msg(cfg.verbosity, msg, 2, &[], n.into(), code.into());
     sys::vm::sync();
     if let Err(e) = calls::reboot(cfg.vm_end) {
         write_msg(cfg.verbosity, Msg::RebootFailed, 2, &[], e.0.into(), 0);
