@@ -390,6 +390,8 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     };
     // A number other than 0 makes bantam's usage line go on with its options (Msg::Usage).
     write_msg(msg::OUTPUT, msg, fd, &[name, cfg.personality.short_names()], native.into(), 0);
+    #[cfg(feature = "vm")]
+    crate::vm::end(cfg, 0, 0);
     sys::exit_group(0)
 }
 

@@ -7,11 +7,18 @@
 
 use bantam::cli::Config;
 use bantam::msg::Msg;
+use bantam::signal::{SIGTERM, Signal};
 use bantam::text::{eq, split_once, strip_prefix};
 
 use crate::init::write_msg;
 use crate::sys::vm::{self as calls, EBADF, EBUSY};
 use crate::sys::{self, CStrArray};
+
+/// SIGPWR's number on x86_64 and aarch64 (and every arch but alpha, mips, parisc, sparc).
+const SIGPWR: Signal = match Signal::new(30) {
+    Some(sig) => sig,
+    None => SIGTERM,
+};
 
 /// The kernel's file systems that programs expect, mounted where missing, in this order
 /// (/dev/pts is inside /dev's): each one's directory and type, NUL-terminated, in one
@@ -60,6 +67,10 @@ pub fn start(cfg: &mut Config, envp: CStrArray) {
         return;
     }
     cfg.vm_end = end;
+    // SIGPWR asks init to shut down (sysvinit's power failure, LXC's stop): the program
+    // gets it as the SIGTERM it understands, unless a rewrite rule of the command line,
+    // parsed after this, says otherwise.
+    cfg.rewrite.set(SIGPWR, Some(SIGTERM));
     mount_filesystems(cfg.verbosity);
     open_console();
 }

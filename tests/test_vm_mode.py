@@ -8,9 +8,11 @@ import sys
 import pytest
 
 from conftest import ARCHES, NAMESPACE, ROOT, TIMEOUT, Bantam
+from test_core import _wait_blocked as wait_blocked
 
 VM_ARCHES = [a for a in ARCHES if a in ("amd64", "arm64")]
 VM_SIZE_LIMIT = 9216  # the default build's 8,192 and 1 KiB for VM mode
+POWERED_OFF = (-signal.SIGINT, 128 + signal.SIGINT)  # as unshare reports the namespace's end
 # The child's view of the machine: its mount table, as mount points and types.
 MOUNTS = "print(sorted(' '.join(l.split()[1:3]) for l in open('/proc/self/mounts')))"
 
@@ -45,7 +47,7 @@ def test_bantam_vm_1_forces_vm_mode_in_a_container(vm_bantam):
     r = vm_bantam.run(sys.executable, "-c", MOUNTS + "; exit(7)", env={"BANTAM_VM": "1"})
     assert "'/run tmpfs'" in r.stdout and "'/dev/pts devpts'" in r.stdout, r.stdout
     assert r.stderr == "bantam: exit status 7\n"
-    assert r.returncode in (-signal.SIGINT, 128 + signal.SIGINT), r
+    assert r.returncode in POWERED_OFF, r
 
 
 def test_the_probe_fails_in_a_pid_namespace():
@@ -61,3 +63,32 @@ def test_the_probe_fails_in_a_pid_namespace():
                        timeout=TIMEOUT)
     assert r.stdout == f"-1 {os.strerror(22)}\n", r
 
+
+
+def test_sigpwr_is_forwarded_as_sigterm_in_vm_mode_only(vm_bantam, child):
+    # In VM mode SIGPWR is a shutdown request, which the program gets as SIGTERM; in a
+    # container it is forwarded as itself, as by the default build.
+    for env, forwarded in [({"BANTAM_VM": "1"}, signal.SIGTERM), ({}, signal.SIGPWR)]:
+        proc = vm_bantam.start(*child, "signals", "1", env=env)
+        proc.expect_line("ready")
+        proc.signal_init(signal.SIGPWR)
+        proc.expect_line(str(int(forwarded)))
+        proc.finish()
+
+
+
+@pytest.mark.parametrize("args, out, err", [
+    (["--bogus"], "", "bantam: unknown option: --bogus\nbantam: exit status 2\n"),
+    (["--version"], "bantam 0.1.0 - git.bantam010\n", "bantam: exit status 0\n"),
+])
+def test_vm_mode_ends_the_machine_after_its_own_messages_too(vm_bantam, args, out, err):
+    r = vm_bantam.run(*args, env={"BANTAM_VM": "1"})
+    assert (r.stdout, r.stderr) == (out, err) and r.returncode in POWERED_OFF, r
+
+
+def test_vm_mode_pause_ends_the_machine_on_sigterm(vm_bantam):
+    proc = vm_bantam.start("--pause", env={"BANTAM_VM": "1"})
+    wait_blocked(proc)
+    proc.signal_init(signal.SIGTERM)
+    code, _, err = proc.finish()
+    assert err == "bantam: exit status 0\n" and code in POWERED_OFF, (code, err)
