@@ -1,6 +1,7 @@
 """The VM-mode build (dist/bantam-vm-<arch>, SPEC §8) in a container: the probe fails there,
 so it behaves as the default build; scripts/vm-test boots it as a real kernel's init."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -92,3 +93,13 @@ def test_vm_mode_pause_ends_the_machine_on_sigterm(vm_bantam):
     proc.signal_init(signal.SIGTERM)
     code, _, err = proc.finish()
     assert err == "bantam: exit status 0\n" and code in POWERED_OFF, (code, err)
+
+
+def test_a_failed_power_off_is_reported_and_exits_as_in_a_container(vm_bantam):
+    # Without CAP_SYS_BOOT (dropped from the bounding set, so bantam never has it)
+    # reboot(2) fails: bantam says why and exits with the status, as a container init.
+    setpriv = [shutil.which("setpriv") or "setpriv", "--bounding-set=-sys_boot"]
+    exe = [*vm_bantam.prefix, str(vm_bantam.path), sys.executable, "-c", "exit(7)"]
+    r = subprocess.run([*NAMESPACE, *setpriv, *exe], capture_output=True, text=True, timeout=TIMEOUT,
+                       env={"BANTAM_VM": "1"})
+    assert (r.returncode, r.stderr) == (7, "bantam: exit status 7\nbantam: reboot: EPERM\n"), r
