@@ -14,7 +14,8 @@ use crate::init::write_msg;
 use crate::sys::vm::{self as calls, EBADF, EBUSY};
 use crate::sys::{self, CStrArray};
 
-/// SIGPWR's number on x86_64 and aarch64 (and every arch but alpha, mips, parisc, sparc).
+/// SIGPWR, 30 on x86_64 and aarch64 (and every arch but alpha, mips, parisc, sparc); a
+/// number in range, so the constant is never the fallback.
 const SIGPWR: Signal = match Signal::new(30) {
     Some(sig) => sig,
     None => SIGTERM,
@@ -75,8 +76,9 @@ pub fn start(cfg: &mut Config, envp: CStrArray) {
     open_console();
 }
 
-/// Mounts [`MOUNTS`] with [`MOUNT_FLAGS`], creating the directories first. A file system already mounted there
-/// is fine: the kernel refuses the same one twice on a mount point with EBUSY.
+/// Mounts [`MOUNTS`] with [`MOUNT_FLAGS`], creating the directories first. A file system
+/// already mounted there is fine: the kernel refuses the same one twice on a mount point
+/// with EBUSY.
 fn mount_filesystems(verbosity: u8) {
     // Each name is passed as the rest of the string from its start: the kernel reads it to
     // its NUL.
