@@ -33,7 +33,12 @@ fn main() {
         let dir = env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
         println!("cargo::rustc-link-arg-bins=-T{dir}/linker/bantam.ld");
     }
-    let (packed, pairs) = pack(messages::TEMPLATES.as_bytes());
+    // VM mode's messages follow the others in its build only (Cargo's feature variable).
+    let mut templates = String::from(messages::TEMPLATES);
+    if env::var_os("CARGO_FEATURE_VM").is_some() {
+        templates.push_str(messages::VM_TEMPLATES);
+    }
+    let (packed, pairs) = pack(templates.as_bytes());
     let mut out = String::from("// Written by build.rs from src/messages.rs: see there and msg.rs.\n");
     let _ = writeln!(out, "const PACKED: [u8; {}] = {packed:?};", packed.len());
     let _ = writeln!(out, "const PAIRS: [[u8; 2]; {}] = {pairs:?};", pairs.len());

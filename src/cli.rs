@@ -104,6 +104,10 @@ pub struct Config {
     pub mode: Mode,
     pub rewrite: Rewrite,
     pub remap: ExitRemap,
+    /// VM mode: how the machine ends (reboot(2)'s command); 0 outside VM mode. Set by the
+    /// binary before the parse, which leaves it.
+    #[cfg(feature = "vm")]
+    pub vm_end: u32,
 }
 
 impl Default for Config {
@@ -120,6 +124,8 @@ impl Default for Config {
             verbosity: 1,
             warn_reap: false,
             single_child: false,
+            #[cfg(feature = "vm")]
+            vm_end: 0,
         }
     }
 }

@@ -22,6 +22,8 @@ const EXIT_NOT_FOUND: u8 = 127;
 pub fn main(args: Args) -> ! {
     let inherited = block_signals();
     let mut cfg = Config::default();
+    #[cfg(feature = "vm")]
+    crate::vm::start(&mut cfg, args.envp);
     if let Err(err) = cli::parse(&mut cfg, args.argv.iter(), args.envp.iter()) {
         exit_usage(&cfg, err);
     }
@@ -230,6 +232,8 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                     }
                 } else if sig == SIGTERM || sig == SIGINT {
                     // Pause mode ends as asked (SPEC §2: exit 0 on SIGINT or SIGTERM).
+                    #[cfg(feature = "vm")]
+                    crate::vm::end(cfg, 0, 0);
                     sys::exit_group(0);
                 }
                 continue;
@@ -297,6 +301,8 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
     };
     log(cfg.verbosity, msg, n.into(), 0);
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
+    #[cfg(feature = "vm")]
+    crate::vm::end(cfg, n, code);
     sys::exit_group(cfg.remap.apply(code))
 }
 
@@ -355,7 +361,7 @@ fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
 /// `msg` filled in with `texts`, `a` and `b` (see [`msg::format`]), as one line on `fd`
 /// with one write, if `verbosity` reaches the message's level.
 #[inline(never)]
-fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) {
+pub(crate) fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) {
     let mut bytes = [MaybeUninit::uninit(); msg::LONGEST];
     let mut line = sys::StackBuf::new(&mut bytes);
     if verbosity >= msg::format(&mut line, msg, texts, a, b) {
@@ -384,6 +390,8 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     };
     // A number other than 0 makes bantam's usage line go on with its options (Msg::Usage).
     write_msg(msg::OUTPUT, msg, fd, &[name, cfg.personality.short_names()], native.into(), 0);
+    #[cfg(feature = "vm")]
+    crate::vm::end(cfg, 0, 0);
     sys::exit_group(0)
 }
 
@@ -392,6 +400,8 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 fn exit_usage(cfg: &Config, err: UsageError) -> ! {
     let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
     write_msg(0, err.what, 2, &[colon, err.arg], 0, 0);
+    #[cfg(feature = "vm")]
+    crate::vm::end(cfg, cfg.personality.usage_exit(), cfg.personality.usage_exit());
     sys::exit_group(cfg.personality.usage_exit())
 }
 

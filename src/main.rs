@@ -17,6 +17,8 @@ compile_error!("build bantam with scripts/build (it rebuilds core with -Z build-
 mod arch;
 mod init;
 mod sys;
+#[cfg(feature = "vm")]
+mod vm;
 
 /// bantam has no panicking paths by design; if one is ever reached, exit as a fatal error
 /// rather than hang as PID 1.

@@ -74,3 +74,13 @@ pub const TEMPLATES: &str = concat!(
     "\x03dropping %S",
     "\x03forwarding %S to %d",
 );
+
+/// VM mode's templates, after the others in the same form; packed with them only in a
+/// build with the `vm` feature. The first two are the fixed line a host parses: the
+/// program's status as `exit status N` or `killed by SIGNAME (128+N)`.
+pub const VM_TEMPLATES: &str = concat!(
+    "\x01exit status %d",
+    "\x01killed by %S (%d)",
+    "\x01warning: mount %s: %E",
+    "\0reboot: %E",
+);

@@ -116,6 +116,16 @@ pub enum Msg {
     Orphans,
     Dropping,
     Forwarding,
+    // VM mode's (messages.rs VM_TEMPLATES), after the debug ones: the binary writes them
+    // with init.rs's write_msg, not through the skip of debug messages in its log.
+    #[cfg(feature = "vm")]
+    VmExited,
+    #[cfg(feature = "vm")]
+    VmKilled,
+    #[cfg(feature = "vm")]
+    MountFailed,
+    #[cfg(feature = "vm")]
+    RebootFailed,
 }
 
 /// The longest message, bantam's `--help`: [`format`] needs a line this long.
@@ -332,6 +342,19 @@ pub(crate) mod tests {
         }
     }
 
+    /// VM mode's lines: the status line's fixed form, at every verbosity above 0.
+    #[cfg(feature = "vm")]
+    #[test]
+    fn vm_messages() {
+        assert_eq!(message(Msg::VmExited, &[], 7, 7), (1, "bantam: exit status 7\n".into()));
+        assert_eq!(message(Msg::VmKilled, &[], 15, 143), (1, "bantam: killed by SIGTERM (143)\n".into()));
+        assert_eq!(
+            message(Msg::MountFailed, &["/sys"], 1, 0),
+            (1, "bantam: warning: mount /sys: EPERM\n".into())
+        );
+        assert_eq!(message(Msg::RebootFailed, &[], 1, 0), (0, "bantam: reboot: EPERM\n".into()));
+    }
+
     #[test]
     fn output_lines_are_the_librarys() {
         for (msg, line) in [
@@ -381,7 +404,11 @@ pub(crate) mod tests {
                 text.push(byte);
             }
         }
-        assert_eq!(text, crate::TEMPLATES.as_bytes());
+        let mut templates = crate::TEMPLATES.to_owned();
+        if cfg!(feature = "vm") {
+            templates.push_str(crate::VM_TEMPLATES);
+        }
+        assert_eq!(text, templates.as_bytes());
         assert!(deepest <= DEPTH && DEPTH <= 7);
         assert!(PACKED.len() + 2 * PAIRS.len() < crate::TEMPLATES.len());
     }

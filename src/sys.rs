@@ -338,3 +338,81 @@ pub fn clock_gettime_monotonic() -> Instant {
     let _ = check(unsafe { syscall!(CLOCK_GETTIME, CLOCK_MONOTONIC, &mut now as *mut Instant) });
     now
 }
+
+/// VM mode's calls (src/vm.rs): the kernel's file systems, the console, the machine's end.
+/// Only the *at calls and fcntl: aarch64 and the newer arches have no mkdir, open or dup2.
+#[cfg(feature = "vm")]
+pub mod vm {
+    use super::{Errno, check};
+    use sc::syscall;
+
+    pub const EBADF: Errno = Errno(9);
+    pub const EBUSY: Errno = Errno(16);
+
+    /// The directory argument of the *at calls that makes a relative path the cwd's.
+    const AT_FDCWD: isize = -100;
+
+    /// A path for the kernel: a NUL-terminated string at the start of `path`, which must
+    /// end with a NUL (as a constant string of several NUL-terminated names does), so that
+    /// the kernel's read stops within it; ENOENT for a slice that does not.
+    fn c_path(path: &[u8]) -> Result<*const u8, Errno> {
+        if path.last() == Some(&0) { Ok(path.as_ptr()) } else { Err(super::ENOENT) }
+    }
+
+    pub fn mkdirat(path: &[u8], mode: usize) -> Result<(), Errno> {
+        let path = c_path(path)?;
+        // SAFETY: the path is NUL-terminated within its slice (c_path).
+        check(unsafe { syscall!(MKDIRAT, AT_FDCWD, path, mode) }).map(drop)
+    }
+
+    pub const O_RDWR: usize = 2;
+
+    pub fn openat(path: &[u8], flags: usize) -> Result<i32, Errno> {
+        let path = c_path(path)?;
+        // SAFETY: the path is NUL-terminated within its slice (c_path); no mode is read
+        // without O_CREAT.
+        check(unsafe { syscall!(OPENAT, AT_FDCWD, path, flags, 0) }).map(|fd| fd as i32)
+    }
+
+    pub const F_GETFD: usize = 1;
+
+    /// An fcntl whose argument is a number (F_GETFD: whether `fd` is open).
+    pub fn fcntl(fd: i32, cmd: usize, arg: usize) -> Result<usize, Errno> {
+        // SAFETY: the commands bantam uses take a plain integer, no pointer.
+        check(unsafe { syscall!(FCNTL, fd, cmd, arg) })
+    }
+
+    pub const MS_NOSUID: u8 = 2;
+    pub const MS_NODEV: u8 = 4;
+    pub const MS_NOEXEC: u8 = 8;
+
+    /// Mounts a file system of type `fstype` (also given as its source, which the kernel's
+    /// own file systems ignore) on `target`, with `flags` and no options; both strings as
+    /// for [`mkdirat`].
+    pub fn mount(fstype: &[u8], target: &[u8], flags: u8) -> Result<(), Errno> {
+        let (fstype, target) = (c_path(fstype)?, c_path(target)?);
+        // SAFETY: both strings are NUL-terminated within their slices (c_path); no data is
+        // passed.
+        check(unsafe { syscall!(MOUNT, fstype, target, fstype, flags, 0) }).map(drop)
+    }
+
+    pub fn sync() {
+        // SAFETY: no arguments; cannot fail.
+        unsafe {
+            syscall!(SYNC);
+        }
+    }
+
+    /// reboot(2)'s commands: Ctrl-Alt-Del sends SIGINT to init; halt and power off; restart.
+    pub const LINUX_REBOOT_CMD_CAD_OFF: u32 = 0;
+    pub const LINUX_REBOOT_CMD_POWER_OFF: u32 = 0x4321_fedc;
+    pub const LINUX_REBOOT_CMD_RESTART: u32 = 0x0123_4567;
+
+    /// reboot(2) with `cmd`: for POWER_OFF and RESTART, returns only on failure.
+    pub fn reboot(cmd: u32) -> Result<(), Errno> {
+        const LINUX_REBOOT_MAGIC1: usize = 0xfee1_dead;
+        const LINUX_REBOOT_MAGIC2: usize = 672_274_793;
+        // SAFETY: no pointers: the commands bantam uses take no argument.
+        check(unsafe { syscall!(REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd, 0) }).map(drop)
+    }
+}
