@@ -5,7 +5,7 @@ use bantam::cli::{self, Config, Mode, Personality, Target, UsageError};
 use bantam::deadline::{self, DEFAULT_DRAIN_MS, Instant, is_termination};
 use bantam::msg::{self, Msg};
 use bantam::path::Candidates;
-use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SigSet, Signal};
+use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGSTOP, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
 use bantam::text;
 use core::mem::MaybeUninit;
@@ -169,10 +169,21 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
         match sys::execve(&buf, argv, envp) {
             sys::EACCES => denied = true,
             sys::ENOENT | sys::ENOTDIR => {}
-            other => return other,
+            other => {
+                if other == sys::ENOEXEC {
+                    // POSIX execvp: a file that is no binary is a shell script.
+                    sys::execve_sh(&buf, argv, envp);
+                }
+                return other;
+            }
         }
     }
-    if denied { sys::EACCES } else { sys::ENOENT }
+    // A name too long for any candidate was never tried: execvp reports that.
+    match () {
+        _ if denied => sys::EACCES,
+        _ if name.len() >= bytes.len() => sys::ENAMETOOLONG,
+        _ => sys::ENOENT,
+    }
 }
 
 /// The main loop: sleep in rt_sigtimedwait until a signal comes, then reap or forward.
@@ -358,8 +369,16 @@ fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
 fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) {
     let mut bytes = [MaybeUninit::uninit(); msg::LONGEST];
     let mut line = sys::StackBuf::new(&mut bytes);
-    if verbosity >= msg::format(&mut line, msg, texts, a, b) {
-        line.write_line(fd);
+    // A write to a pipe that nobody reads raises SIGPIPE in bantam, where it waits,
+    // blocked, to be collected and forwarded like any other: a loop at -vv (each forwarded
+    // signal is logged), a dead child at -v. The kernel sends it to the writing thread
+    // (pipe_write: send_sig to current), so it waits in the thread's own pending set,
+    // which rt_sigtimedwait empties before the process's (dequeue_signal), where a SIGPIPE
+    // sent with kill(2) waits: taking one now takes exactly this one, and bantam's
+    // messages stay best-effort.
+    if verbosity >= msg::format(&mut line, msg, texts, a, b) && line.write_line(fd) == Err(sys::EPIPE) {
+        const PIPE: SigSet = SigSet::EMPTY.with(SIGPIPE);
+        let _ = sys::rt_sigtimedwait(&PIPE, Some(&Instant::default()));
     }
 }
 

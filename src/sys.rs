@@ -25,7 +25,10 @@ pub const ESRCH: Errno = Errno(3);
 pub const EINTR: Errno = Errno(4);
 pub const EAGAIN: Errno = Errno(11);
 pub const EACCES: Errno = Errno(13);
+pub const ENOEXEC: Errno = Errno(8);
 pub const ENOTDIR: Errno = Errno(20);
+pub const EPIPE: Errno = Errno(32);
+pub const ENAMETOOLONG: Errno = Errno(36);
 
 /// The kernel returns errors as `-4095..=-1`. Every call bantam makes returns a count, a
 /// pid, a signal number or 0 on success, never a negative number, so the sign alone tells.
@@ -229,11 +232,11 @@ impl<'a> StackBuf<'a> {
 
     /// Writes the line and a newline on `fd`, with one call. A full line loses its last
     /// byte to the newline.
-    pub fn write_line(&mut self, fd: i32) {
+    pub fn write_line(&mut self, fd: i32) -> Result<usize, Errno> {
         // (An empty buffer has no room for the newline either: the limit wraps to none.)
         self.len = self.len.min(self.bytes.len().wrapping_sub(1));
         self.push(b'\n');
-        let _ = write(fd, self.as_bytes());
+        write(fd, self.as_bytes())
     }
 }
 
@@ -266,6 +269,25 @@ pub fn execve(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) -> Errno {
     // It returns only with `-errno` (a success does not return at all), so without the
     // sign test of `check`, and the low 32 bits negated are the number.
     Errno((ret as u32).wrapping_neg())
+}
+
+/// execvp's fallback for a file the kernel does not know how to run (ENOEXEC: a script
+/// without `#!`): `/bin/sh` runs it, as `/bin/sh PATH ARG...`. `argv` is the program's
+/// part of the initial stack's argv, which the process may write: the slot before it
+/// (argv[0] of bantam's own, or an option) becomes `/bin/sh`, the program's name the path
+/// that failed, so nothing is allocated. Returns only on failure (no /bin/sh).
+pub fn execve_sh(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) {
+    const SH: &[u8] = b"/bin/sh\0";
+    let slots = argv.as_ptr() as *mut *const u8;
+    // SAFETY: the program's index in argv is 1 or more (argv[0] is bantam), so the slot
+    // before `argv` is an entry of the same array, in writable stack memory that nothing
+    // reads again; `path` ends in a NUL (execve checked it before it failed with
+    // ENOEXEC), and SH is NUL-terminated.
+    let _ = unsafe {
+        *slots = path.as_bytes().as_ptr();
+        *slots.sub(1) = SH.as_ptr();
+        syscall!(EXECVE, SH.as_ptr(), slots.sub(1), envp.as_ptr())
+    };
 }
 
 // Out of line: a call (two moves) is smaller than the call inlined (three, with the number).

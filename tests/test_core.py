@@ -444,3 +444,79 @@ def test_version_in_the_form_docker_parses(bantam):
     assert name == "bantam 0.1.0"
     git, token = commit.split(".")
     assert git == "git" and token and "." not in token
+
+
+def _broken_pipe():
+    """A pipe's write end whose read end is already closed: every write fails with EPIPE."""
+    r, w = os.pipe()
+    os.close(r)
+    return w
+
+
+def _run_with_broken_stderr(bantam, *args, **kw):
+    """bantam's exit code with its stderr on a broken pipe. Started and finished as a
+    Running, so that a bantam that hangs is killed with its namespace."""
+    w = _broken_pipe()
+    try:
+        p = bantam.start(*args, stderr=w, **kw)
+    finally:
+        os.close(w)
+    return p.finish(timeout=10)[0]
+
+
+@pytest.mark.parametrize("verbosity", ["-v", "-vv", "-vvv"])
+def test_a_broken_stderr_neither_loops_nor_reaches_the_child(bantam, verbosity):
+    # Each message bantam writes raises SIGPIPE in bantam itself: it must not be forwarded
+    # (-v: the child died of it, 141; -vv/-vvv: forwarding it is logged, which raised the
+    # next one, and the child was never reaped).
+    assert _run_with_broken_stderr(bantam, verbosity, "sh", "-c", "exit 3") == 3
+
+
+def test_tini_warning_on_a_broken_stderr_does_not_kill_the_child(bantam):
+    # tini -w warns of each orphan reaped; the SIGPIPE of that warning killed the child.
+    # The child waits until the orphan is reaped (its /proc entry gone), then asks bantam
+    # for a SIGTERM: bantam takes its own pending SIGPIPE before that (a thread's own
+    # signals come first), so without the fix the child dies of it first.
+    script = ('trap "exit 4" TERM; pid=$(sh -c "sleep 0 >/dev/null & echo \\$!"); '
+              'while [ -e /proc/$pid ]; do :; done; kill -TERM 1; while :; do sleep 0.01; done')
+    assert _run_with_broken_stderr(bantam, "-w", "--", "sh", "-c", script, name="tini") == 4
+
+
+def test_a_script_without_shebang_runs_with_bin_sh(bantam, tmp_path):
+    script = tmp_path / "s.sh"
+    script.write_text('echo "$0" "$@"; exit 5\n')
+    script.chmod(0o755)
+    r = bantam.run(str(script), "a", "b c")
+    assert (r.returncode, r.stdout, r.stderr) == (5, f"{script} a b c\n", "")
+    # Found through PATH: $0 is the path that was tried, as execvp gives it.
+    r = bantam.run("-v", "s.sh", env={"PATH": f"/nonexistent:{tmp_path}"})
+    assert (r.returncode, r.stdout) == (5, f"{tmp_path}/s.sh\n")
+
+
+def test_a_script_without_shebang_and_no_bin_sh_is_enoexec(bantam, tmp_path):
+    bantam.skip_if_emulated("qemu-user is a dynamic host program and cannot run in the empty chroot")
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(bantam.path, root / "bantam")
+    (root / "s").write_text("exit 5\n")
+    (root / "s").chmod(0o755)
+    cmd = [UNSHARE, "--pid", "--fork", shutil.which("chroot"), str(root), "/bantam", "/s"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
+    assert (r.returncode, r.stderr) == (126, "bantam: exec /s: ENOEXEC\n")
+
+
+def test_edge_program_names(bantam, tmp_path):
+    # An empty name is no file (execvp: ENOENT), not a search of each PATH directory.
+    r = bantam.run("", env={"PATH": f"{tmp_path}:/bin"})
+    assert (r.returncode, r.stderr) == (127, "bantam: exec : ENOENT\n")
+    # Longer than PATH_MAX, with and without a slash: 126 (the line is cut before the
+    # errno's name, so that is checked with a name that fits).
+    for name in ("x" * 5000, "/" + "x" * 5000):
+        r = bantam.run(name)
+        assert (r.returncode, r.stderr[:13]) == (126, "bantam: exec ")
+
+
+def test_path_search_goes_on_past_a_plain_file(bantam):
+    # /etc/passwd/sh fails with ENOTDIR, which is not the end of the search.
+    r = bantam.run("sh", "-c", "echo ok", env={"PATH": "/etc/passwd:/bin"})
+    assert (r.returncode, r.stdout, r.stderr) == (0, "ok\n", "")

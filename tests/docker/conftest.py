@@ -143,3 +143,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("measured:")
         for fact in TIMINGS:
             terminalreporter.write_line(f"  {fact}")
+
+
+def pytest_collection_modifyitems(items):
+    """Image builds and `docker stop` timeouts take longer than pytest.ini's limit allows."""
+    for item in items:
+        item.add_marker(pytest.mark.timeout(600))
