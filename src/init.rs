@@ -52,11 +52,7 @@ pub fn main(args: Args) -> ! {
     }
     let child = if program == 0 { 0 } else { spawn_child(&cfg, args, program, inherited, sigchld) };
     let to = target(&cfg, child, pid1);
-    // What the drain reaches: as PID 1, every other process of the namespace (kill(-1)
-    // skips the caller); as a subreaper, the main child's process group, for without /proc
-    // there is no other way to name the descendants (and kill(-1) would reach the machine).
-    let rest = if pid1 { -1 } else { -child };
-    supervise(&cfg, &wanted, child, to, rest)
+    supervise(&cfg, &wanted, child, to)
 }
 
 /// Blocks every signal but the fault signals, so that none is lost or acted on while
@@ -189,14 +185,14 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
 /// The main loop: sleep in rt_sigtimedwait until a signal comes, then reap or forward.
 /// The wait has a timeout only while a deadline is armed, so an idle bantam never wakes.
 /// `child` is 0 in pause mode (no program). Signals go to `to`: forwarded ones and the
-/// grace window's SIGKILL; once draining, the drain's, to `rest` (SPEC §5).
+/// grace window's SIGKILL; once draining, the drain's, to the rest (SPEC §5).
 ///
 /// One state: whether the main child has been reaped (`status`). Before that, a deadline
 /// is the grace window's end; after it, bantam is draining (SPEC §5: without `--drain`
 /// it exits at once) and the deadline is the drain's end.
 // Inlined into main, its one caller, as exec_child is.
 #[inline(always)]
-fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) -> ! {
+fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid) -> ! {
     // Opaque to the optimizer: it would otherwise load every Config field the loop reads
     // before the loop, and most of them then live on the stack (x86_64 has few callee-saved
     // registers). Reading a field where it is used is smaller.
@@ -246,11 +242,18 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                 continue;
             }
             Err(sys::EAGAIN) => {
-                // The grace window or the drain's ended: SIGKILL what is left of it, and
-                // reap (after the drain's, once more before exiting).
+                // The grace window or the drain's ended: SIGKILL what is left of it.
                 deadline = 0;
-                log(cfg.verbosity, Msg::WindowOver, 0, 0);
                 let _ = sys::kill(to, SIGKILL);
+                // After the drain's, what it killed is reaped (and counted) before bantam
+                // exits. Blocking: every child in `to` got the SIGKILL, and the children of
+                // those that die are bantam's (and in `to`) before their parent's SIGCHLD.
+                let mut killed = 0;
+                while draining && sys::wait4(to, 0).is_ok() {
+                    killed += 1;
+                }
+                orphans += killed;
+                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, killed, 0);
             }
             // EINTR. Nothing else can come: besides a timeout and an interruption,
             // rt_sigtimedwait(2) fails only for an invalid set size or timeout, or a bad
@@ -261,7 +264,17 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
         let none_left = loop {
             match sys::wait4(-1, sys::WNOHANG) {
                 Ok((0, _)) => break false,
-                Ok((pid, raw)) if pid == child => status = raw,
+                Ok((pid, raw)) if pid == child => {
+                    status = raw;
+                    // Said when it happens, before the drain's messages.
+                    let (msg, n) = match WaitStatus(raw).ending() {
+                        Ending::Exited(code) => (Msg::Exited, code),
+                        Ending::Killed { signal, core_dumped } => {
+                            (if core_dumped { Msg::KilledCore } else { Msg::Killed }, signal)
+                        }
+                    };
+                    log(cfg.verbosity, msg, n.into(), 0);
+                }
                 Ok((pid, _)) => {
                     orphans += 1;
                     if cfg.warn_reap {
@@ -283,11 +296,20 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
             // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
             // left, then wait for it until the window ends (SPEC §5).
             log(cfg.verbosity, Msg::Draining, 0, 0);
-            to = rest;
+            // What the drain reaches: as PID 1, every other process of the namespace
+            // (kill(-1) skips the caller); as a subreaper, the main child's process group,
+            // for without /proc there is no other way to name the descendants (and kill(-1)
+            // would reach the machine). Asked here, not kept through the loop: smaller.
+            to = if sys::getpid() == 1 { -1 } else { -child };
             let _ = sys::kill(to, SIGTERM);
             let _ = sys::kill(to, SIGCONT);
-            let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
-            deadline = now_millis().wrapping_add(window);
+            // After a stop request with `--grace`, the drain ends with the grace window
+            // (still armed), so the whole shutdown fits in it; else it has a window of its
+            // own (README: Stopping).
+            if deadline == 0 {
+                let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
+                deadline = now_millis().wrapping_add(window);
+            }
         }
     }
 }
@@ -300,15 +322,8 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
         forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
-    // The exit code as the shell has it: the status, or 128 + the signal (7 bits).
-    let (msg, n, code) = match status.ending() {
-        Ending::Exited(code) => (Msg::Exited, code, code),
-        Ending::Killed { signal, core_dumped: false } => (Msg::Killed, signal, 128 + signal),
-        Ending::Killed { signal, core_dumped: true } => (Msg::KilledCore, signal, 128 + signal),
-    };
-    log(cfg.verbosity, msg, n.into(), 0);
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
-    sys::exit_group(cfg.remap.apply(code))
+    sys::exit_group(cfg.remap.apply(status.exit_code()))
 }
 
 fn now_millis() -> u64 {
@@ -374,9 +389,9 @@ fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) 
     // signal is logged), a dead child at -v. The kernel sends it to the writing thread
     // (pipe_write: send_sig to current), so it waits in the thread's own pending set,
     // which rt_sigtimedwait empties before the process's (dequeue_signal), where a SIGPIPE
-    // sent with kill(2) waits: taking one now takes exactly this one, and bantam's
-    // messages stay best-effort.
-    if verbosity >= msg::format(&mut line, msg, texts, a, b) && line.write_line(fd) == Err(sys::EPIPE) {
+    // sent with kill(2) waits: after a failed write (EPIPE is the one that raises it),
+    // taking one now takes exactly this one, and bantam's messages stay best-effort.
+    if verbosity >= msg::format(&mut line, msg, texts, a, b) && line.write_line(fd).is_err() {
         const PIPE: SigSet = SigSet::EMPTY.with(SIGPIPE);
         let _ = sys::rt_sigtimedwait(&PIPE, Some(&Instant::default()));
     }

@@ -38,7 +38,7 @@ def test_verbose_reports_start_exit_and_core(bantam):
     assert r.returncode == 138
     assert "bantam: started sh as pid " in r.stderr
     assert "bantam: child killed by SIGUSR1\n" in r.stderr
-    assert "bantam: reaped 0 orphans\n" in r.stderr
+    assert "bantam: orphans reaped: 0\n" in r.stderr
     r = bantam.run("-v", "sh", "-c", "exit 5")
     assert "bantam: child exited with 5\n" in r.stderr
 
@@ -260,7 +260,7 @@ def test_two_thousand_orphans_are_reaped(bantam, child):
     r = bantam.run("-vv", *child, "orphans", 2000, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "0\n"  # no zombie left in the namespace
-    assert "bantam: reaped 2000 orphans\n" in r.stderr
+    assert "bantam: orphans reaped: 2000\n" in r.stderr
 
 
 def test_child_signal_state_is_the_callers(bantam):
