@@ -23,7 +23,7 @@ pub fn main(args: Args) -> ! {
     let inherited = block_signals();
     let mut cfg = Config::default();
     if let Err(err) = cli::parse(&mut cfg, args.argv.iter(), args.envp.iter()) {
-        exit_usage(&cfg, err);
+        exit_usage(&cfg, err, args.argv);
     }
     // dumb-init collects the fault signals too, when they are sent with kill.
     let wanted = cfg.collected();
@@ -156,6 +156,11 @@ fn exec_child(
 // 50 bytes more.
 #[cfg_attr(target_arch = "aarch64", inline(always))]
 fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
+    // A name too long for any candidate (PATH_MAX, below) would never be tried: execvp
+    // reports that.
+    if name.len() >= 4096 {
+        return sys::ENAMETOOLONG;
+    }
     let path = envp.iter().find_map(|entry| text::strip_prefix(entry, b"PATH=", false));
     let mut candidates = Candidates::new(name, path);
     let mut bytes = [MaybeUninit::uninit(); 4096]; // PATH_MAX, the NUL included
@@ -174,12 +179,7 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
             }
         }
     }
-    // A name too long for any candidate was never tried: execvp reports that.
-    match () {
-        _ if denied => sys::EACCES,
-        _ if name.len() >= bytes.len() => sys::ENAMETOOLONG,
-        _ => sys::ENOENT,
-    }
+    if denied { sys::EACCES } else { sys::ENOENT }
 }
 
 /// The main loop: sleep in rt_sigtimedwait until a signal comes, then reap or forward.
@@ -245,15 +245,14 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid) -> ! {
                 // The grace window or the drain's ended: SIGKILL what is left of it.
                 deadline = 0;
                 let _ = sys::kill(to, SIGKILL);
-                // After the drain's, what it killed is reaped (and counted) before bantam
-                // exits. Blocking: every child in `to` got the SIGKILL, and the children of
-                // those that die are bantam's (and in `to`) before their parent's SIGCHLD.
-                let mut killed = 0;
+                // After the drain's, what it killed is reaped (and counted as orphans) before
+                // bantam exits. Blocking: every child in `to` got the SIGKILL, and the
+                // children of those that die are bantam's (and in `to`) before their
+                // parent's SIGCHLD.
                 while draining && sys::wait4(to, 0).is_ok() {
-                    killed += 1;
+                    orphans += 1;
                 }
-                orphans += killed;
-                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, killed, 0);
+                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, 0, 0);
             }
             // EINTR. Nothing else can come: besides a timeout and an interruption,
             // rt_sigtimedwait(2) fails only for an invalid set size or timeout, or a bad
@@ -389,9 +388,11 @@ fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) 
     // signal is logged), a dead child at -v. The kernel sends it to the writing thread
     // (pipe_write: send_sig to current), so it waits in the thread's own pending set,
     // which rt_sigtimedwait empties before the process's (dequeue_signal), where a SIGPIPE
-    // sent with kill(2) waits: after a failed write (EPIPE is the one that raises it),
-    // taking one now takes exactly this one, and bantam's messages stay best-effort.
-    if verbosity >= msg::format(&mut line, msg, texts, a, b) && line.write_line(fd).is_err() {
+    // sent with kill(2) waits: taking one after each write takes exactly the one a failed
+    // write (EPIPE) raised, or none (the zero timeout then returns at once), and bantam's
+    // messages stay best-effort. (Testing for the error first measured 8 bytes more.)
+    if verbosity >= msg::format(&mut line, msg, texts, a, b) {
+        let _ = line.write_line(fd);
         const PIPE: SigSet = SigSet::EMPTY.with(SIGPIPE);
         let _ = sys::rt_sigtimedwait(&PIPE, Some(&Instant::default()));
     }
@@ -421,11 +422,22 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     sys::exit_group(0)
 }
 
-// Inlined into its one caller, as exec_child is.
-#[inline(always)]
-fn exit_usage(cfg: &Config, err: UsageError) -> ! {
-    let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
-    write_msg(0, err.what, 2, &[colon, err.arg], 0, 0);
+/// A usage error. A bad value is named with the argument that holds its option: the one
+/// before the value's own (`-p ''`), or the value's own (`-pX`, `--grace=X`).
+// Out of line: the parse that comes before it, in line in main, is smaller without it.
+#[inline(never)]
+fn exit_usage(cfg: &Config, err: UsageError, argv: CStrArray) -> ! {
+    // The bad values are the last usage errors. argv's strings lie in order, one after
+    // the other: the option's argument is the last one that starts before the value.
+    let at = err.arg.as_ptr();
+    let mut option: &[u8] = b"";
+    for entry in argv.iter() {
+        if entry.as_ptr() >= at || err.what < Msg::BadSignal {
+            break;
+        }
+        option = entry;
+    }
+    write_msg(0, err.what, 2, &[option, err.arg], 0, 0);
     sys::exit_group(cfg.personality.usage_exit())
 }
 

@@ -27,7 +27,6 @@ pub const EAGAIN: Errno = Errno(11);
 pub const EACCES: Errno = Errno(13);
 pub const ENOEXEC: Errno = Errno(8);
 pub const ENOTDIR: Errno = Errno(20);
-pub const EPIPE: Errno = Errno(32);
 pub const ENAMETOOLONG: Errno = Errno(36);
 
 /// The kernel returns errors as `-4095..=-1`. Every call bantam makes returns a count, a
@@ -301,6 +300,7 @@ pub const WNOHANG: usize = 1;
 
 /// Waits for a child (`pid` -1: any); returns its pid and raw status, or pid 0 with
 /// WNOHANG when none has changed state.
+#[inline(always)]
 pub fn wait4(pid: Pid, options: usize) -> Result<(Pid, i32), Errno> {
     let mut status: i32 = 0;
     // SAFETY: status points to a live i32; no rusage is asked for.

@@ -400,19 +400,25 @@ def _wait_blocked(p):
     (["--bogus"], "bantam: unknown option: --bogus"),
     ([], "bantam: no program to run"),
     (["-g"], "bantam: no program to run"),
-    (["-p", "NOPE", "ls"], "bantam: bad signal: NOPE"),
-    (["-r", "TERM", "ls"], "bantam: bad rewrite (want FROM:TO): TERM"),
-    (["-e", "256", "ls"], "bantam: bad exit code: 256"),
-    (["-t", "1.5s", "ls"], "bantam: bad duration: 1.5s"),
+    # A bad value is named with the argument that holds its option, and quoted.
+    (["-p", "NOPE", "ls"], "bantam: -p: bad signal: 'NOPE'"),
+    (["-p", "", "ls"], "bantam: -p: bad signal: ''"),
+    (["-r", "TERM", "ls"], "bantam: -r: bad rewrite (want FROM:TO): 'TERM'"),
+    (["-r", "TERM:FOO", "ls"], "bantam: -r: bad rewrite (want FROM:TO): 'TERM:FOO'"),
+    (["-e", "256", "ls"], "bantam: -e: bad exit code: '256'"),
+    (["-e", "", "ls"], "bantam: -e: bad exit code: ''"),
+    (["-t", "1.5s", "ls"], "bantam: -t: bad duration: '1.5s'"),
+    (["-t", "", "ls"], "bantam: -t: bad duration: ''"),
+    (["-gt5x", "ls"], "bantam: -gt5x: bad duration: '5x'"),
+    (["--grace=", "ls"], "bantam: --grace=: bad duration: ''"),
+    (["-g", "--pdeathsig", "", "ls"], "bantam: --pdeathsig: bad signal: ''"),
     (["-p"], "bantam: option needs a value: -p"),
     (["--group=1", "ls"], "bantam: option takes no value: --group=1"),
     (["-P", "ls"], "bantam: --pause takes no program"),
 ])
 def test_usage_errors_exit_2_with_one_line(bantam, args, message):
     r = bantam.run(*args)
-    assert r.returncode == 2
-    assert r.stderr.startswith(message) and r.stderr.count("\n") == 1, r.stderr
-    assert r.stdout == ""
+    assert (r.returncode, r.stderr, r.stdout) == (2, message + "\n", "")
 
 
 def test_environment_usage_errors(bantam):
