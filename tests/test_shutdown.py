@@ -10,13 +10,17 @@ IGNORES_TERM = ["sh", "-c", "trap '' TERM INT QUIT; echo ready; exec sleep 1000"
 QUITS_ON_TERM = ["sh", "-c", "echo ready; exec sleep 1000"]
 
 
-def test_grace_kills_a_child_that_ignores_sigterm(bantam):
-    p = bantam.start("--grace", "1s", *IGNORES_TERM)
+def _stop(p):
+    """After `ready`, a SIGTERM to bantam: its exit code, stderr and the seconds it took."""
     p.expect_line("ready")
     sent = time.monotonic()
     p.signal_init(signal.SIGTERM)
     code, _, err = p.finish()
-    took = time.monotonic() - sent
+    return code, err, time.monotonic() - sent
+
+
+def test_grace_kills_a_child_that_ignores_sigterm(bantam):
+    code, err, took = _stop(bantam.start("--grace", "1s", *IGNORES_TERM))
     assert code == 137, err
     assert 0.9 <= took < 10, took
     # A SIGKILL is a warning a user needs, at the default verbosity.
@@ -249,12 +253,7 @@ def test_the_drain_after_a_stop_ends_with_the_grace_window(bantam, tmp_path):
     # the app's exit ends with it (2 s), not a window later (1 s + 2 s). On SIGTERM the app
     # takes 1 s to exit, and leaves a daemon that ignores SIGTERM.
     app = _daemon_ignoring_term(tmp_path) + "trap 'sleep 1; exit 0' TERM; echo ready; while :; do sleep 0.05; done"
-    p = bantam.start("--drain", "--grace", "2s", "sh", "-c", app)
-    p.expect_line("ready")
-    sent = time.monotonic()
-    p.signal_init(signal.SIGTERM)
-    code, _, err = p.finish()
-    took = time.monotonic() - sent
+    code, err, took = _stop(bantam.start("--drain", "--grace", "2s", "sh", "-c", app))
     assert code == 0, err
     assert 1.9 <= took < 2.7, took
 
