@@ -424,8 +424,8 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 
 /// A usage error. A bad value is named with the argument that holds its option: the one
 /// before the value's own (`-p ''`), or the value's own (`-pX`, `--grace=X`).
-// Out of line: the parse that comes before it, in line in main, is smaller without it.
-#[inline(never)]
+// Inlined into its one caller, as exec_child is.
+#[inline(always)]
 fn exit_usage(cfg: &Config, err: UsageError, argv: CStrArray) -> ! {
     // The bad values are the last usage errors. argv's strings lie in order, one after
     // the other: the option's argument is the last one that starts before the value.

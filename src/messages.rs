@@ -57,7 +57,7 @@ pub const TEMPLATES: &str = concat!(
     "\0no program to run",
     "\0bad value in the environment: %s%s",
     // Bad values, quoted so that an empty one shows.
-    "\0%s: bad signal: '%s'",
+    "\0%s: not a signal bantam can take: '%s'",
     "\0%s: bad duration: '%s'",
     "\0%s: bad rewrite (want FROM:TO): '%s'",
     "\0%s: bad exit code: '%s'",

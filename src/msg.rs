@@ -312,7 +312,7 @@ pub(crate) mod tests {
             (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
             (Msg::License, &[], 0, 0, 0, "bantam: MIT OR Apache-2.0"),
             (Msg::Usage, &["tini", "g\0sp"], 0, 0, 4, "usage: tini [-gsp] [--] PROGRAM [ARG]..."),
-            (Msg::BadSignal, &["-p", ""], 0, 0, 0, "bantam: -p: bad signal: ''"),
+            (Msg::BadSignal, &["-p", ""], 0, 0, 0, "bantam: -p: not a signal bantam can take: ''"),
             (Msg::UnknownOption, &["", "-x"], 0, 0, 0, "bantam: unknown option: -x"),
             (Msg::Started, &["sh"], 42, 0, 2, "bantam: started sh as pid 42"),
             (Msg::ExecFailed, &["x"], 13, 0, 0, "bantam: exec x: EACCES"),

@@ -401,8 +401,11 @@ def _wait_blocked(p):
     ([], "bantam: no program to run"),
     (["-g"], "bantam: no program to run"),
     # A bad value is named with the argument that holds its option, and quoted.
-    (["-p", "NOPE", "ls"], "bantam: -p: bad signal: 'NOPE'"),
-    (["-p", "", "ls"], "bantam: -p: bad signal: ''"),
+    (["-p", "NOPE", "ls"], "bantam: -p: not a signal bantam can take: 'NOPE'"),
+    (["-p", "", "ls"], "bantam: -p: not a signal bantam can take: ''"),
+    # SIGSTOP would stop bantam; a fault signal would make it dump core.
+    (["-p", "STOP", "ls"], "bantam: -p: not a signal bantam can take: 'STOP'"),
+    (["--pdeathsig=SEGV", "ls"], "bantam: --pdeathsig=SEGV: not a signal bantam can take: 'SEGV'"),
     (["-r", "TERM", "ls"], "bantam: -r: bad rewrite (want FROM:TO): 'TERM'"),
     (["-r", "TERM:FOO", "ls"], "bantam: -r: bad rewrite (want FROM:TO): 'TERM:FOO'"),
     (["-e", "256", "ls"], "bantam: -e: bad exit code: '256'"),
@@ -411,7 +414,7 @@ def _wait_blocked(p):
     (["-t", "", "ls"], "bantam: -t: bad duration: ''"),
     (["-gt5x", "ls"], "bantam: -gt5x: bad duration: '5x'"),
     (["--grace=", "ls"], "bantam: --grace=: bad duration: ''"),
-    (["-g", "--pdeathsig", "", "ls"], "bantam: --pdeathsig: bad signal: ''"),
+    (["-g", "--pdeathsig", "", "ls"], "bantam: --pdeathsig: not a signal bantam can take: ''"),
     (["-p"], "bantam: option needs a value: -p"),
     (["--group=1", "ls"], "bantam: option takes no value: --group=1"),
     (["-P", "ls"], "bantam: --pause takes no program"),
