@@ -69,7 +69,6 @@ pub const TEMPLATES: &str = concat!(
     "\x01warning: grace window over: SIGKILL",
     "\x01warning: drain window over: SIGKILL",
     "\x01warning: reaped zombie %d",
-    "\x02draining",
     "\x02child exited with %d",
     "\x02child killed by %S",
     "\x02child killed by %S (core dumped)",

@@ -110,7 +110,6 @@ pub enum Msg {
     GraceOver,
     DrainOver,
     ReapedZombie,
-    Draining,
     Exited,
     Killed,
     KilledCore,
@@ -307,7 +306,7 @@ pub(crate) mod tests {
     fn messages_and_their_verbosity() {
         // The message, its texts and numbers, its level, and the line.
         type Case = (Msg, &'static [&'static str], u64, u64, u8, &'static str);
-        let cases: [Case; 21] = [
+        let cases: [Case; 20] = [
             (Msg::Version, &[], 0, 0, 4, "bantam 0.1.0 - git.bantam010"),
             (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
             (Msg::License, &[], 0, 0, 0, "bantam: MIT OR Apache-2.0"),
@@ -322,7 +321,6 @@ pub(crate) mod tests {
             (Msg::GraceOver, &[], 0, 0, 1, "bantam: warning: grace window over: SIGKILL"),
             (Msg::DrainOver, &[], 0, 0, 1, "bantam: warning: drain window over: SIGKILL"),
             (Msg::ReapedZombie, &[], 77, 0, 1, "bantam: warning: reaped zombie 77"),
-            (Msg::Draining, &[], 0, 0, 2, "bantam: draining"),
             (Msg::Exited, &[], 5, 0, 2, "bantam: child exited with 5"),
             (Msg::Killed, &[], 10, 0, 2, "bantam: child killed by SIGUSR1"),
             (Msg::KilledCore, &[], 11, 0, 2, "bantam: child killed by SIGSEGV (core dumped)"),
