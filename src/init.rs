@@ -396,7 +396,7 @@ fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) 
     // write (EPIPE) raised, or none (the zero timeout then returns at once), and bantam's
     // messages stay best-effort. (Testing for the error first measured 8 bytes more.)
     if verbosity >= msg::format(&mut line, msg, texts, a, b) {
-        let _ = line.write_line(fd);
+        line.write_line(fd);
         const PIPE: SigSet = SigSet::EMPTY.with(SIGPIPE);
         let _ = sys::rt_sigtimedwait(&PIPE, Some(&Instant::default()));
     }
