@@ -4,7 +4,7 @@
 
 use crate::duration::parse_millis;
 use crate::msg::Msg;
-use crate::signal::{Rewrite, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
+use crate::signal::{Rewrite, SIGSTOP, SIGTTIN, SIGTTOU, SigSet, Signal, parse_number};
 use crate::status::ExitRemap;
 use crate::text::{find, split_once, strip_prefix, word_index};
 
@@ -353,6 +353,12 @@ fn settle_personality(cfg: &mut Config) {
     }
 }
 
+/// The signals a parent's death may be turned into: those bantam collects, and SIGKILL.
+/// SIGSTOP would stop bantam (it cannot be blocked), and the fault signals are left to the
+/// kernel (SPEC §4.1): bantam would dump core, not handle them as sent. SIGKILL ends
+/// bantam at once (as PID 1, with the whole namespace), as tini's own `-p SIGKILL` does.
+const PDEATHSIGS: SigSet = SigSet::all_but_faults().without(SIGSTOP);
+
 /// Sets what `opt` controls; shared by flags and environment twins. An error says what is
 /// wrong with `value` (the caller knows where it came from).
 fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), Msg> {
@@ -364,7 +370,7 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), Msg> {
         // Stored before it is checked: a refused value ends the parse, so nothing reads the
         // None it leaves.
         Opt::PDEATHSIG => {
-            cfg.pdeathsig = Signal::parse(value);
+            cfg.pdeathsig = Signal::parse(value).filter(|&sig| PDEATHSIGS.contains(sig));
             cfg.pdeathsig.ok_or(Msg::BadSignal)?;
         }
         Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(Msg::BadDuration)?,
@@ -612,8 +618,16 @@ mod tests {
         assert_eq!(err(&["--group=1", "ls"], &[]).0, "option takes no value");
         assert_eq!(err(&["-p"], &[]).0, "option needs a value");
         assert_eq!(err(&["--rewrite"], &[]).0, "option needs a value");
-        assert_eq!(err(&["-p", "NOPE", "ls"], &[]), ("bad signal".into(), "NOPE".into()));
-        assert_eq!(err(&["-p", "0", "ls"], &[]).0, "bad signal");
+        assert_eq!(err(&["-p", "NOPE", "ls"], &[]), ("not a signal bantam can take".into(), "NOPE".into()));
+        assert_eq!(err(&["-p", "0", "ls"], &[]).0, "not a signal bantam can take");
+        // A parent's death as a signal bantam would not handle as sent is refused: SIGSTOP
+        // cannot be blocked, the fault signals are left to the kernel.
+        for sig in ["STOP", "19", "SEGV", "BUS", "FPE", "ILL", "TRAP", "ABRT", "SYS"] {
+            assert_eq!(err(&["-p", sig, "ls"], &[]), ("not a signal bantam can take".into(), sig.into()));
+        }
+        for ok in ["TERM", "HUP", "USR1", "RTMIN+1", "PIPE", "CHLD", "CONT", "KILL"] {
+            assert!(run(&["-p", ok, "ls"], &[]).is_ok(), "{ok}");
+        }
         assert_eq!(err(&["-r", "TERM", "ls"], &[]).0, "bad rewrite (want FROM:TO)");
         assert_eq!(err(&["-r", "TERM:BOGUS", "ls"], &[]).0, "bad rewrite (want FROM:TO)");
         assert_eq!(err(&["-e", "256", "ls"], &[]).0, "bad exit code");

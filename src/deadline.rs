@@ -39,9 +39,11 @@ pub fn is_termination(sig: Signal) -> bool {
     sig == SIGTERM || sig == SIGINT || sig == SIGQUIT
 }
 
-/// The drain window when `--drain` is given without `--grace`: Docker's default stop
-/// timeout, so a `docker stop` that follows is not cut short by bantam.
-pub const DEFAULT_DRAIN_MS: u64 = 10_000;
+/// The drain window when `--drain` is given without `--grace`. Docker's and Compose's
+/// default stop timeout is 10 s, after which they SIGKILL bantam: a child that stops at
+/// once leaves the drain 8 s, and 2 s for bantam's own SIGKILL, the reaping and the exit
+/// (README: Stopping).
+pub const DEFAULT_DRAIN_MS: u64 = 8_000;
 
 #[cfg(test)]
 mod tests {

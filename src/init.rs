@@ -5,7 +5,7 @@ use bantam::cli::{self, Config, Mode, Personality, Target, UsageError};
 use bantam::deadline::{self, DEFAULT_DRAIN_MS, Instant, is_termination};
 use bantam::msg::{self, Msg};
 use bantam::path::Candidates;
-use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGSTOP, SIGTERM, SigSet, Signal};
+use bantam::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGSTOP, SIGTERM, SigSet, Signal};
 use bantam::status::{Ending, WaitStatus};
 use bantam::text;
 use core::mem::MaybeUninit;
@@ -25,7 +25,7 @@ pub fn main(args: Args) -> ! {
     #[cfg(feature = "vm")]
     crate::vm::start(&mut cfg, args.envp);
     if let Err(err) = cli::parse(&mut cfg, args.argv.iter(), args.envp.iter()) {
-        exit_usage(&cfg, err);
+        exit_usage(&cfg, err, args.argv);
     }
     // dumb-init collects the fault signals too, when they are sent with kill.
     let wanted = cfg.collected();
@@ -54,11 +54,7 @@ pub fn main(args: Args) -> ! {
     }
     let child = if program == 0 { 0 } else { spawn_child(&cfg, args, program, inherited, sigchld) };
     let to = target(&cfg, child, pid1);
-    // What the drain reaches: as PID 1, every other process of the namespace (kill(-1)
-    // skips the caller); as a subreaper, the main child's process group, for without /proc
-    // there is no other way to name the descendants (and kill(-1) would reach the machine).
-    let rest = if pid1 { -1 } else { -child };
-    supervise(&cfg, &wanted, child, to, rest)
+    supervise(&cfg, &wanted, child, to)
 }
 
 /// Blocks every signal but the fault signals, so that none is lost or acted on while
@@ -162,6 +158,11 @@ fn exec_child(
 // 50 bytes more.
 #[cfg_attr(target_arch = "aarch64", inline(always))]
 fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
+    // A name too long for any candidate (PATH_MAX, below) would never be tried: execvp
+    // reports that.
+    if name.len() >= 4096 {
+        return sys::ENAMETOOLONG;
+    }
     let path = envp.iter().find_map(|entry| text::strip_prefix(entry, b"PATH=", false));
     let mut candidates = Candidates::new(name, path);
     let mut bytes = [MaybeUninit::uninit(); 4096]; // PATH_MAX, the NUL included
@@ -171,7 +172,13 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
         match sys::execve(&buf, argv, envp) {
             sys::EACCES => denied = true,
             sys::ENOENT | sys::ENOTDIR => {}
-            other => return other,
+            other => {
+                if other == sys::ENOEXEC {
+                    // POSIX execvp: a file that is no binary is a shell script.
+                    sys::execve_sh(&buf, argv, envp);
+                }
+                return other;
+            }
         }
     }
     if denied { sys::EACCES } else { sys::ENOENT }
@@ -180,14 +187,14 @@ fn exec_search(name: &[u8], argv: CStrArray, envp: CStrArray) -> Errno {
 /// The main loop: sleep in rt_sigtimedwait until a signal comes, then reap or forward.
 /// The wait has a timeout only while a deadline is armed, so an idle bantam never wakes.
 /// `child` is 0 in pause mode (no program). Signals go to `to`: forwarded ones and the
-/// grace window's SIGKILL; once draining, the drain's, to `rest` (SPEC §5).
+/// grace window's SIGKILL; once draining, the drain's, to the rest (SPEC §5).
 ///
 /// One state: whether the main child has been reaped (`status`). Before that, a deadline
 /// is the grace window's end; after it, bantam is draining (SPEC §5: without `--drain`
 /// it exits at once) and the deadline is the drain's end.
 // Inlined into main, its one caller, as exec_child is.
 #[inline(always)]
-fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) -> ! {
+fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid) -> ! {
     // Opaque to the optimizer: it would otherwise load every Config field the loop reads
     // before the loop, and most of them then live on the stack (x86_64 has few callee-saved
     // registers). Reading a field where it is used is smaller.
@@ -219,12 +226,12 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                     // The main child is gone, and a late SIGTERM neither restarts nor
                     // lengthens the window.
                 } else if child != 0 {
-                    if forward_signal(cfg, sig, to)
-                        && cfg.grace_ms > 0
-                        && is_termination(sig)
-                        && deadline == 0
-                    {
-                        deadline = now_millis().wrapping_add(cfg.grace_ms);
+                    // A stop request arms the stop budget: the grace window, else the
+                    // drain's default window, both counted from here. A drain that follows
+                    // ends with it (README: Graceful shutdown).
+                    if forward_signal(cfg, sig, to) && is_termination(sig) && deadline == 0 {
+                        let budget = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
+                        deadline = now_millis().wrapping_add(budget);
                     }
                     if cfg.personality == Personality::DumbInit && matches!(sig.number(), 20..=22) {
                         // dumb-init suspends itself with its child; SIGCONT resumes it.
@@ -238,12 +245,24 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
                 }
                 continue;
             }
-            Err(sys::EAGAIN) => {
-                // The grace window or the drain's ended: SIGKILL what is left of it, and
-                // reap (after the drain's, once more before exiting).
+            // Without `--grace` the budget's end kills nothing; a drain after it has a
+            // window of its own (the runtime's SIGKILL is due soon anyway).
+            Err(sys::EAGAIN) if !draining && cfg.grace_ms == 0 => {
                 deadline = 0;
-                log(cfg.verbosity, Msg::WindowOver, 0, 0);
+                continue;
+            }
+            Err(sys::EAGAIN) => {
+                // The grace window or the drain's ended: SIGKILL what is left of it.
+                deadline = 0;
                 let _ = sys::kill(to, SIGKILL);
+                // After the drain's, what it killed is reaped (and counted as orphans) before
+                // bantam exits. Blocking: every child in `to` got the SIGKILL, and the
+                // children of those that die are bantam's (and in `to`) before their
+                // parent's SIGCHLD.
+                while draining && sys::wait4(to, 0).is_ok() {
+                    orphans += 1;
+                }
+                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, 0, 0);
             }
             // EINTR. Nothing else can come: besides a timeout and an interruption,
             // rt_sigtimedwait(2) fails only for an invalid set size or timeout, or a bad
@@ -254,7 +273,17 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
         let none_left = loop {
             match sys::wait4(-1, sys::WNOHANG) {
                 Ok((0, _)) => break false,
-                Ok((pid, raw)) if pid == child => status = raw,
+                Ok((pid, raw)) if pid == child => {
+                    status = raw;
+                    // Said when it happens, before the drain's messages.
+                    let (msg, n) = match WaitStatus(raw).ending() {
+                        Ending::Exited(code) => (Msg::Exited, code),
+                        Ending::Killed { signal, core_dumped } => {
+                            (if core_dumped { Msg::KilledCore } else { Msg::Killed }, signal)
+                        }
+                    };
+                    log(cfg.verbosity, msg, n.into(), 0);
+                }
                 Ok((pid, _)) => {
                     orphans += 1;
                     if cfg.warn_reap {
@@ -275,12 +304,19 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid, rest: Pid) 
         if !draining {
             // `--drain`: SIGTERM (and SIGCONT, for stopped ones) to everything that is
             // left, then wait for it until the window ends (SPEC §5).
-            log(cfg.verbosity, Msg::Draining, 0, 0);
-            to = rest;
+            // What the drain reaches: as PID 1, every other process of the namespace
+            // (kill(-1) skips the caller); as a subreaper, the main child's process group,
+            // for without /proc there is no other way to name the descendants (and kill(-1)
+            // would reach the machine). Asked here, not kept through the loop: smaller.
+            to = if sys::getpid() == 1 { -1 } else { -child };
             let _ = sys::kill(to, SIGTERM);
             let _ = sys::kill(to, SIGCONT);
-            let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
-            deadline = now_millis().wrapping_add(window);
+            // After a stop request, the drain ends with its budget (still armed), so the
+            // whole shutdown fits in it; else it has a window of its own.
+            if deadline == 0 {
+                let window = if cfg.grace_ms > 0 { cfg.grace_ms } else { DEFAULT_DRAIN_MS };
+                deadline = now_millis().wrapping_add(window);
+            }
         }
     }
 }
@@ -293,16 +329,16 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         // dumb-init: SIGTERM (as rewritten) to what is left of the child's session.
         forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
-    // The exit code as the shell has it: the status, or 128 + the signal (7 bits).
-    let (msg, n, code) = match status.ending() {
-        Ending::Exited(code) => (Msg::Exited, code, code),
-        Ending::Killed { signal, core_dumped: false } => (Msg::Killed, signal, 128 + signal),
-        Ending::Killed { signal, core_dumped: true } => (Msg::KilledCore, signal, 128 + signal),
-    };
-    log(cfg.verbosity, msg, n.into(), 0);
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
+    let code = status.exit_code();
     #[cfg(feature = "vm")]
-    crate::vm::end(cfg, n, code);
+    crate::vm::end(
+        cfg,
+        match status.ending() {
+            Ending::Exited(n) | Ending::Killed { signal: n, .. } => n,
+        },
+        code,
+    );
     sys::exit_group(cfg.remap.apply(code))
 }
 
@@ -351,9 +387,9 @@ fn log(verbosity: u8, msg: Msg, a: u64, b: u64) {
 }
 
 /// A diagnostic with a text for its `%s`.
-// On aarch64 the one-text array costs less built at each of the two call sites than
-// passed on through a function of its own; on x86_64 the other way round.
-#[cfg_attr(target_arch = "aarch64", inline(always))]
+// The one-text array costs less built at each of the two call sites than passed on
+// through a function of its own (on x86_64 too since the stop budget: 24 bytes).
+#[inline(always)]
 fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
     write_msg(verbosity, msg, 2, &[text], a, 0);
 }
@@ -364,8 +400,18 @@ fn log_text(verbosity: u8, msg: Msg, text: &[u8], a: u64) {
 pub(crate) fn write_msg(verbosity: u8, msg: Msg, fd: i32, texts: &[&[u8]], a: u64, b: u64) {
     let mut bytes = [MaybeUninit::uninit(); msg::LONGEST];
     let mut line = sys::StackBuf::new(&mut bytes);
+    // A write to a pipe that nobody reads raises SIGPIPE in bantam, where it waits,
+    // blocked, to be collected and forwarded like any other: a loop at -vv (each forwarded
+    // signal is logged), a dead child at -v. The kernel sends it to the writing thread
+    // (pipe_write: send_sig to current), so it waits in the thread's own pending set,
+    // which rt_sigtimedwait empties before the process's (dequeue_signal), where a SIGPIPE
+    // sent with kill(2) waits: taking one after each write takes exactly the one a failed
+    // write (EPIPE) raised, or none (the zero timeout then returns at once), and bantam's
+    // messages stay best-effort. (Testing for the error first measured 8 bytes more.)
     if verbosity >= msg::format(&mut line, msg, texts, a, b) {
         line.write_line(fd);
+        const PIPE: SigSet = SigSet::EMPTY.with(SIGPIPE);
+        let _ = sys::rt_sigtimedwait(&PIPE, Some(&Instant::default()));
     }
 }
 
@@ -395,11 +441,22 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     sys::exit_group(0)
 }
 
+/// A usage error. A bad value is named with the argument that holds its option: the one
+/// before the value's own (`-p ''`), or the value's own (`-pX`, `--grace=X`).
 // Inlined into its one caller, as exec_child is.
 #[inline(always)]
-fn exit_usage(cfg: &Config, err: UsageError) -> ! {
-    let colon = b": ".get(..if err.arg.is_empty() { 0 } else { 2 }).unwrap_or_default();
-    write_msg(0, err.what, 2, &[colon, err.arg], 0, 0);
+fn exit_usage(cfg: &Config, err: UsageError, argv: CStrArray) -> ! {
+    // The bad values are the last usage errors. argv's strings lie in order, one after
+    // the other: the option's argument is the last one that starts before the value.
+    let at = err.arg.as_ptr();
+    let mut option: &[u8] = b"";
+    for entry in argv.iter() {
+        if entry.as_ptr() >= at || err.what < Msg::BadSignal {
+            break;
+        }
+        option = entry;
+    }
+    write_msg(0, err.what, 2, &[option, err.arg], 0, 0);
     #[cfg(feature = "vm")]
     crate::vm::end(cfg, cfg.personality.usage_exit(), cfg.personality.usage_exit());
     sys::exit_group(cfg.personality.usage_exit())

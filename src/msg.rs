@@ -107,9 +107,9 @@ pub enum Msg {
     CloneFailed,
     PdeathsigFailed,
     NoSubreaper,
-    WindowOver,
+    GraceOver,
+    DrainOver,
     ReapedZombie,
-    Draining,
     Exited,
     Killed,
     KilledCore,
@@ -297,10 +297,12 @@ pub(crate) mod tests {
         }
     }
 
-    /// A usage error's text: its line without the prefix, the texts and the newline.
+    /// A usage error's text: its line without the prefix, the texts (and the punctuation
+    /// around them) and the newline.
     pub(crate) fn text_of(msg: Msg) -> String {
         let (_, line) = message(msg, &["", ""], 0, 0);
-        line.strip_prefix("bantam: ").and_then(|l| l.strip_suffix('\n')).unwrap().to_owned()
+        let text = line.strip_prefix("bantam: ").and_then(|l| l.strip_suffix('\n')).unwrap();
+        text.trim_start_matches(": ").trim_end_matches(": ''").trim_end_matches(": ").to_owned()
     }
 
     fn message(msg: Msg, texts: &[&str], a: u64, b: u64) -> (u8, String) {
@@ -314,24 +316,25 @@ pub(crate) mod tests {
     fn messages_and_their_verbosity() {
         // The message, its texts and numbers, its level, and the line.
         type Case = (Msg, &'static [&'static str], u64, u64, u8, &'static str);
-        let cases: [Case; 19] = [
+        let cases: [Case; 20] = [
             (Msg::Version, &[], 0, 0, 4, "bantam 0.1.0 - git.bantam010"),
             (Msg::TiniVersion, &[], 0, 0, 4, "tini version 0.19.0 - git.bantam010"),
             (Msg::License, &[], 0, 0, 0, "bantam: MIT OR Apache-2.0"),
             (Msg::Usage, &["tini", "g\0sp"], 0, 0, 4, "usage: tini [-gsp] [--] PROGRAM [ARG]..."),
-            (Msg::BadSignal, &[": ", "x"], 0, 0, 0, "bantam: bad signal: x"),
+            (Msg::BadSignal, &["-p", ""], 0, 0, 0, "bantam: -p: not a signal bantam can take: ''"),
+            (Msg::UnknownOption, &["", "-x"], 0, 0, 0, "bantam: unknown option: -x"),
             (Msg::Started, &["sh"], 42, 0, 2, "bantam: started sh as pid 42"),
             (Msg::ExecFailed, &["x"], 13, 0, 0, "bantam: exec x: EACCES"),
             (Msg::CloneFailed, &[], 11, 0, 0, "bantam: clone: EAGAIN"),
             (Msg::PdeathsigFailed, &[], 22, 0, 0, "bantam: prctl(PR_SET_PDEATHSIG): EINVAL"),
             (Msg::NoSubreaper, &[], 22, 0, 1, "bantam: warning: cannot become a subreaper: EINVAL"),
-            (Msg::WindowOver, &[], 0, 0, 2, "bantam: window over: SIGKILL"),
+            (Msg::GraceOver, &[], 0, 0, 1, "bantam: warning: grace window over: SIGKILL"),
+            (Msg::DrainOver, &[], 0, 0, 1, "bantam: warning: drain window over: SIGKILL"),
             (Msg::ReapedZombie, &[], 77, 0, 1, "bantam: warning: reaped zombie 77"),
-            (Msg::Draining, &[], 0, 0, 2, "bantam: draining"),
             (Msg::Exited, &[], 5, 0, 2, "bantam: child exited with 5"),
             (Msg::Killed, &[], 10, 0, 2, "bantam: child killed by SIGUSR1"),
             (Msg::KilledCore, &[], 11, 0, 2, "bantam: child killed by SIGSEGV (core dumped)"),
-            (Msg::Orphans, &[], 2000, 0, 2, "bantam: reaped 2000 orphans"),
+            (Msg::Orphans, &[], 2000, 0, 2, "bantam: orphans reaped: 2000"),
             (Msg::Dropping, &[], 10, 0, 3, "bantam: dropping SIGUSR1"),
             (Msg::Forwarding, &[], 10, -7i64 as u64, 3, "bantam: forwarding SIGUSR1 to -7"),
         ];
@@ -428,7 +431,7 @@ pub(crate) mod tests {
                 format!("bantam: forwarding SIGKILL to {n}\n")
             );
         }
-        assert_eq!(message(Msg::Orphans, &[], u64::MAX, 0).1, format!("bantam: reaped {} orphans\n", -1));
+        assert_eq!(message(Msg::Orphans, &[], u64::MAX, 0).1, format!("bantam: orphans reaped: {}\n", -1));
     }
 
     #[test]

@@ -19,7 +19,8 @@ impl<'a> Candidates<'a> {
     pub fn new(program: &'a [u8], path: Option<&'a [u8]>) -> Candidates<'a> {
         // A name with a slash is tried as it is: as the one, empty, PATH entry.
         let rest = if find(program, b'/').is_some() { b"" } else { path.unwrap_or(DEFAULT_PATH) };
-        Candidates { program, rest: Some(rest) }
+        // An empty name names no file (execvp: ENOENT), not each PATH directory.
+        Candidates { program, rest: Some(rest).filter(|_| !program.is_empty()) }
     }
 
     /// Writes the next candidate into `buf`, NUL included; false when none is left.
@@ -108,6 +109,12 @@ mod tests {
     fn empty_entries_mean_the_current_directory() {
         assert_eq!(all(b"x", Some(b":/a:"), 64), ["x\0", "/a/x\0", "x\0"]);
         assert_eq!(all(b"x", Some(b""), 64), ["x\0"]);
+    }
+
+    #[test]
+    fn an_empty_name_has_no_candidates() {
+        assert!(all(b"", Some(b"/a:/b"), 64).is_empty());
+        assert!(all(b"", None, 64).is_empty());
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub const SIGFPE: Signal = Signal(8);
 pub const SIGKILL: Signal = Signal(9);
 pub const SIGUSR1: Signal = Signal(10);
 pub const SIGSEGV: Signal = Signal(11);
+pub const SIGPIPE: Signal = Signal(13);
 pub const SIGTERM: Signal = Signal(15);
 pub const SIGCHLD: Signal = Signal(17);
 pub const SIGCONT: Signal = Signal(18);

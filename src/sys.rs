@@ -23,9 +23,11 @@ pub struct Errno(pub u32);
 pub const ENOENT: Errno = Errno(2);
 pub const ESRCH: Errno = Errno(3);
 pub const EINTR: Errno = Errno(4);
+pub const ENOEXEC: Errno = Errno(8);
 pub const EAGAIN: Errno = Errno(11);
 pub const EACCES: Errno = Errno(13);
 pub const ENOTDIR: Errno = Errno(20);
+pub const ENAMETOOLONG: Errno = Errno(36);
 
 /// The kernel returns errors as `-4095..=-1`. Every call bantam makes returns a count, a
 /// pid, a signal number or 0 on success, never a negative number, so the sign alone tells.
@@ -268,6 +270,25 @@ pub fn execve(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) -> Errno {
     Errno((ret as u32).wrapping_neg())
 }
 
+/// execvp's fallback for a file the kernel does not know how to run (ENOEXEC: a script
+/// without `#!`): `/bin/sh` runs it, as `/bin/sh PATH ARG...`. `argv` is the program's
+/// part of the initial stack's argv, which the process may write: the slot before it
+/// (argv[0] of bantam's own, or an option) becomes `/bin/sh`, the program's name the path
+/// that failed, so nothing is allocated. Returns only on failure (no /bin/sh).
+pub fn execve_sh(path: &StackBuf<'_>, argv: CStrArray, envp: CStrArray) {
+    const SH: &[u8] = b"/bin/sh\0";
+    let slots = argv.as_ptr() as *mut *const u8;
+    // SAFETY: the program's index in argv is 1 or more (argv[0] is bantam), so the slot
+    // before `argv` is an entry of the same array, in writable stack memory that nothing
+    // reads again; `path` ends in a NUL (execve checked it before it failed with
+    // ENOEXEC), and SH is NUL-terminated.
+    let _ = unsafe {
+        *slots = path.as_bytes().as_ptr();
+        *slots.sub(1) = SH.as_ptr();
+        syscall!(EXECVE, SH.as_ptr(), slots.sub(1), envp.as_ptr())
+    };
+}
+
 // Out of line: a call (two moves) is smaller than the call inlined (three, with the number).
 #[inline(never)]
 pub fn kill(pid: Pid, sig: Signal) -> Result<(), Errno> {
@@ -279,6 +300,7 @@ pub const WNOHANG: usize = 1;
 
 /// Waits for a child (`pid` -1: any); returns its pid and raw status, or pid 0 with
 /// WNOHANG when none has changed state.
+#[inline(always)]
 pub fn wait4(pid: Pid, options: usize) -> Result<(Pid, i32), Errno> {
     let mut status: i32 = 0;
     // SAFETY: status points to a live i32; no rusage is asked for.

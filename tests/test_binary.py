@@ -79,6 +79,7 @@ def test_no_undefined_symbols(elf):
             assert shndx != 0, f"undefined symbol #{i}"
 
 
+@pytest.mark.timeout(1000)
 def test_rebuilding_gives_byte_identical_binaries(tmp_path):
     # A second clean build, in another target directory, must match dist/ byte for byte.
     env = dict(os.environ, CARGO_TARGET_DIR=str(tmp_path / "target"), BANTAM_DIST=str(tmp_path / "dist"))
@@ -89,6 +90,7 @@ def test_rebuilding_gives_byte_identical_binaries(tmp_path):
         assert first == second, arch
 
 
+@pytest.mark.timeout(700)
 def test_plain_cargo_build_stops_with_a_hint(tmp_path):
     # Without scripts/build (no -Z build-std, no memcpy from compiler_builtins) the build
     # must stop at once with a pointer to the script, not fail later at the link.

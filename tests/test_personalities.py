@@ -340,10 +340,9 @@ def test_interactive_shell_gets_ctrl_c(bantam, name):
     got = interactive_ctrl_c([str(link)])
     # Job control on; Ctrl-C ends the foreground job (130); the shell goes on and exits 7.
     assert got == ("130", 7, True)
-    if name == "dumb-init":
-        assert got == interactive_ctrl_c([peer_path(name)])
-    # Debian's tini 0.19 differs here: its shell ends after the Ctrl-C before it can print
-    # $? (README, Personalities), so for tini there is no peer result to compare with.
+    # Debian's tini needs `--` here: built with glibc, it takes options after the program
+    # name too, and refuses sh's `-i` as its own (README, Personalities).
+    assert got == interactive_ctrl_c([peer_path(name), *(["--"] if name == "tini" else [])])
 
 
 # --- not PID 1 --------------------------------------------------------------------------
@@ -520,6 +519,14 @@ def test_interactive_shell_gets_ctrl_z(bantam, name):
     # Ctrl-Z stops the foreground job (148 = 128 + SIGTSTP), `jobs` lists it as stopped,
     # and the shell goes on and exits 7.
     assert got == ("148", True, 7)
-    if name == "dumb-init":
-        assert got == interactive_ctrl_z([peer_path(name)])
-    # As with Ctrl-C, Debian's tini 0.19 ends the shell first (README, Personalities).
+    assert got == interactive_ctrl_z([peer_path(name), *(["--"] if name == "tini" else [])])
+
+
+def test_tini_takes_no_options_after_the_program_name(bantam):
+    # Debian's tini (glibc getopt) permutes argv: `tini sh -c CMD -i` is a usage error
+    # there (`invalid option -- 'i'`, exit 1). bantam stops at the program name, as tini's
+    # documented `tini -- PROGRAM` form and the other peers do.
+    peer = subprocess.run([peer_path("tini"), "sh", "-c", "exit 3", "-i"], capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    assert peer.returncode == 1 and "invalid option" in peer.stderr
+    assert bantam.run("sh", "-c", "exit 3", "-i", name="tini").returncode == 3

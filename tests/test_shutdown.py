@@ -1,6 +1,7 @@
 """Graceful shutdown (SPEC §5): the grace window and the namespace drain."""
 import os
 import signal
+import subprocess
 import time
 
 import pytest
@@ -9,15 +10,21 @@ IGNORES_TERM = ["sh", "-c", "trap '' TERM INT QUIT; echo ready; exec sleep 1000"
 QUITS_ON_TERM = ["sh", "-c", "echo ready; exec sleep 1000"]
 
 
-def test_grace_kills_a_child_that_ignores_sigterm(bantam):
-    p = bantam.start("--grace", "1s", *IGNORES_TERM)
+def _stop(p):
+    """After `ready`, a SIGTERM to bantam: its exit code, stderr and the seconds it took."""
     p.expect_line("ready")
     sent = time.monotonic()
     p.signal_init(signal.SIGTERM)
     code, _, err = p.finish()
-    took = time.monotonic() - sent
+    return code, err, time.monotonic() - sent
+
+
+def test_grace_kills_a_child_that_ignores_sigterm(bantam):
+    code, err, took = _stop(bantam.start("--grace", "1s", *IGNORES_TERM))
     assert code == 137, err
     assert 0.9 <= took < 10, took
+    # A SIGKILL is a warning a user needs, at the default verbosity.
+    assert err == "bantam: warning: grace window over: SIGKILL\n"
 
 
 def test_without_grace_bantam_never_kills_the_child(bantam):
@@ -147,3 +154,125 @@ def test_peer_names_drain_only_when_asked_through_bantam_variables(bantam, child
     p.expect_line("ready")
     assert p.finish()[0] == 3
     assert (drained / "clean-0").read_text() == "clean\n"
+
+
+def test_drain_messages_follow_the_events(bantam, child, tmp_path):
+    p = bantam.start("-vv", "--drain", "--grace", "1s", *child, "daemons", tmp_path, "gi")
+    p.expect_line("ready")
+    code, _, err = p.finish()
+    assert code == 3, err
+    lines = [line for line in err.splitlines() if not line.startswith("bantam: started")]
+    assert lines == [
+        "bantam: child exited with 3",  # first, as it happened
+        "bantam: warning: drain window over: SIGKILL",
+        "bantam: orphans reaped: 2",  # the one that stopped, and the one killed
+    ], err
+    # At the default verbosity, the SIGKILL alone.
+    p = bantam.start("--drain", "--grace", "1s", *child, "daemons", tmp_path, "i")
+    p.expect_line("ready")
+    code, _, err = p.finish()
+    assert (code, err) == (3, "bantam: warning: drain window over: SIGKILL\n")
+
+
+def test_drain_sends_sigcont_to_a_stopped_leftover(bantam, tmp_path):
+    # The leftover is stopped when the drain's SIGTERM comes: it runs its handler only
+    # once it is continued too.
+    app = (f"sh -c 'trap \"echo term > {tmp_path}/term; exit 0\" TERM; echo $$ > {tmp_path}/pid; "
+           "while :; do sleep 0.05; done' & "
+           f"while [ ! -s {tmp_path}/pid ]; do sleep 0.01; done; kill -STOP $!; exit 3")
+    started = time.monotonic()
+    p = bantam.start("--drain", "--grace", "20s", "sh", "-c", app)
+    code, _, err = p.finish()
+    assert code == 3, err
+    assert (tmp_path / "term").read_text() == "term\n"
+    assert time.monotonic() - started < 10  # it ended by itself, not by the window
+
+
+def test_a_second_sigterm_does_not_move_the_grace_deadline(bantam):
+    p = bantam.start("--grace", "2s", *IGNORES_TERM)
+    p.expect_line("ready")
+    sent = time.monotonic()
+    p.signal_init(signal.SIGTERM)
+    time.sleep(1)  # halfway through the window
+    p.signal_init(signal.SIGTERM)
+    code, _, err = p.finish()
+    took = time.monotonic() - sent
+    assert code == 137, err
+    assert 1.9 <= took < 2.8, took  # 2 s after the first, not 3 s
+
+
+GRANDCHILD_IGNORES_TERM = ("trap '' TERM; sh -c 'echo $$; exec sleep 1000' & "
+                           "while :; do sleep 1000 & wait $!; done")
+
+
+def _gone(pid, seconds=10):
+    """True once pid no longer runs (gone, or a zombie), within a bounded wait."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_grace_sigkill_reaches_the_whole_group(bantam):
+    # Not PID 1: the namespace's end would kill the grandchild anyway.
+    p = bantam.start("-g", "--grace", "500ms", "sh", "-c", GRANDCHILD_IGNORES_TERM, pid1=False)
+    grandchild = int(p.expect_line())
+    p.signal_init(signal.SIGTERM)
+    code, _, err = p.finish()
+    assert code == 137, err
+    assert _gone(grandchild)
+
+
+def _daemon_ignoring_term(tmp_path):
+    """Shell words that start a daemon ignoring SIGTERM and wait until it is set up: it
+    writes its pid to tmp_path/daemon once its trap is in place."""
+    f = tmp_path / "daemon"
+    return (f"sh -c 'trap \"\" TERM; echo $$ > {f}.new; mv {f}.new {f}; exec sleep 1000' & "
+            f"while [ ! -e {f} ]; do sleep 0.01; done; ")
+
+
+def test_subreaper_drain_kills_a_daemon_that_ignores_sigterm(bantam, tmp_path):
+    bantam.skip_if_emulated("qemu-user refuses PR_SET_CHILD_SUBREAPER, so orphans never come back")
+    app = _daemon_ignoring_term(tmp_path) + "exit 3"
+    p = bantam.start("--drain", "--grace", "500ms", "sh", "-c", app, pid1=False)
+    code, _, err = p.finish()
+    assert code == 3, err
+    assert _gone(int((tmp_path / "daemon").read_text()))
+    assert err == "bantam: warning: drain window over: SIGKILL\n"
+
+
+def test_the_drain_after_a_stop_ends_with_the_grace_window(bantam, tmp_path):
+    # A stop budget: the grace window counts from the SIGTERM, and the drain that follows
+    # the app's exit ends with it (2 s), not a window later (1 s + 2 s). On SIGTERM the app
+    # takes 1 s to exit, and leaves a daemon that ignores SIGTERM.
+    app = _daemon_ignoring_term(tmp_path) + "trap 'sleep 1; exit 0' TERM; echo ready; while :; do sleep 0.05; done"
+    code, err, took = _stop(bantam.start("--drain", "--grace", "2s", "sh", "-c", app))
+    assert code == 0, err
+    assert 1.9 <= took < 2.7, took
+
+
+def test_the_default_drain_window_leaves_a_margin_under_docker_stop(bantam, tmp_path):
+    bantam.skip_if_emulated("the window is one constant for every platform: timed once, natively")
+    p = bantam.start("--drain", "sh", "-c", _daemon_ignoring_term(tmp_path) + "echo ready; exit 3")
+    p.expect_line("ready")
+    started = time.monotonic()
+    code, _, err = p.finish()
+    took = time.monotonic() - started
+    assert code == 3, err
+    assert 7.5 <= took < 9, took  # 8 s: 2 s under Docker's 10 s stop timeout
+
+
+def test_the_drain_after_a_stop_ends_within_the_default_budget(bantam, tmp_path):
+    bantam.skip_if_emulated("the budget is one constant for every platform: timed once, natively")
+    # Without --grace the budget is the drain's default window, counted from the SIGTERM:
+    # the app takes 1 s to stop, and the drain still ends 8 s after the SIGTERM, not 9 s.
+    app = _daemon_ignoring_term(tmp_path) + "trap 'sleep 1; exit 0' TERM; echo ready; while :; do sleep 0.05; done"
+    code, err, took = _stop(bantam.start("--drain", "sh", "-c", app))
+    assert (code, err) == (0, "bantam: warning: drain window over: SIGKILL\n")
+    assert 7.5 <= took < 8.7, took

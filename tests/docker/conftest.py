@@ -58,3 +58,9 @@ def pause_image(docker, tmp_path_factory):
     (ctx / "rootfs").mkdir()
     shutil.copy(ROOT / "dist" / "bantam-amd64", ctx / "rootfs" / "pause")
     return docker.build("pause", ctx, 'FROM scratch\nCOPY rootfs/pause /pause\nENTRYPOINT ["/pause"]\n')
+
+
+def pytest_collection_modifyitems(items):
+    """Image builds and `docker stop` timeouts take longer than pytest.ini's limit allows."""
+    for item in items:
+        item.add_marker(pytest.mark.timeout(600))

@@ -116,6 +116,21 @@ def test_docker_stop_drains_a_background_daemon(docker, app_image, tmp_path, dra
         assert not (data / "marker").exists()  # SIGKILLed by the kernel with PID 1
 
 
+# A daemon that ignores SIGTERM, ready once its trap is in place.
+STUBBORN_DAEMON_APP = "(trap '' TERM; echo ready; while :; do sleep 1000 & wait $!; done) & sleep 1000"
+
+
+def test_docker_stop_with_drain_ends_inside_the_stop_timeout(docker, app_image):
+    # The drain's default window (8 s) ends before Docker's SIGKILL at 10 s: bantam
+    # SIGKILLs the daemon itself and exits with the main program's code, not 137.
+    cid = docker.run(app_image, "sh", "-c", STUBBORN_DAEMON_APP, opts=["-e", "BANTAM_DRAIN=1"])
+    docker.wait_for_log(cid, "ready")
+    took = docker.stop_timed(cid)
+    TIMINGS.append(f"docker stop with a daemon ignoring SIGTERM, drain: {took:.3f} s")
+    assert docker.inspect(cid, "{{.State.ExitCode}}") == "143"
+    assert 7 <= took < 9.5, took
+
+
 ORPHANS_APP = ("mkfifo /tmp/go; echo ready; cat /tmp/go >/dev/null; "
                "i=0; while [ $i -lt 200 ]; do (sleep 0 &); i=$((i+1)); done; echo spawned; sleep 1000")
 

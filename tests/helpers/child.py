@@ -7,6 +7,8 @@ Each mode prints `ready` once it is set up, so a test can act without sleeping.
                    `child N` / `grandchild N` for the next signal they get
   orphans N        leave N orphans behind, wait until none is left alive or a zombie,
                    then print the count of zombies seen at the end (0 when reaped)
+  burst N          as `orphans`, but the N orphans block on one pipe and all exit at once
+                   when it is closed, so that their SIGCHLDs coalesce
   report           print argv, environment, cwd and stdin as JSON
   layout           print pid, process group, session, SigBlk and SigIgn as JSON
   tty              print whether this process group is the terminal's foreground group
@@ -95,6 +97,29 @@ def orphans(count):
             os._exit(0)  # the grandchild is now an orphan, adopted by PID 1
         os.waitpid(pid, 0)
     # Reaping is asynchronous: give PID 1 a bounded time to reap what is left.
+    deadline = time.monotonic() + 20
+    while (others() or zombies()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    say(len(zombies()))
+
+
+def burst(count):
+    go_r, go_w = os.pipe()
+    ready_r, ready_w = os.pipe()
+    if os.fork() == 0:
+        os.close(go_w)
+        os.close(ready_r)
+        for _ in range(int(count)):
+            if os.fork() == 0:
+                os.close(ready_w)
+                os.read(go_r, 1)  # EOF when the pipe is closed: all of them at once
+                os._exit(0)
+        os._exit(0)  # the grandchildren are now orphans, adopted by PID 1
+    os.close(go_r)
+    os.close(ready_w)
+    os.read(ready_r, 1)  # EOF once every grandchild exists (each closed its copy)
+    os.wait()
+    os.close(go_w)
     deadline = time.monotonic() + 20
     while (others() or zombies()) and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -193,6 +218,6 @@ def leftover(directory):
 
 
 if __name__ == "__main__":
-    {"signals": signals, "family": family, "orphans": orphans, "report": report,
+    {"signals": signals, "family": family, "orphans": orphans, "burst": burst, "report": report,
      "tty": tty, "layout": layout, "grandparent": grandparent, "daemons": daemons,
      "leftover": leftover}[sys.argv[1]](*sys.argv[2:])
