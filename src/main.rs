@@ -14,6 +14,9 @@ compile_error!("build bantam with scripts/build (it rebuilds core with -Z build-
 
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64.rs")]
+#[cfg_attr(target_arch = "x86", path = "arch/x86.rs")]
+#[cfg_attr(target_arch = "arm", path = "arch/arm.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "arch/riscv64.rs")]
 mod arch;
 mod init;
 mod sys;
