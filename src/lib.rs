@@ -10,6 +10,7 @@ include!("messages.rs");
 
 pub mod cli;
 pub mod deadline;
+pub mod div;
 pub mod duration;
 pub mod msg;
 pub mod path;

@@ -17,6 +17,9 @@ compile_error!("build bantam with scripts/build (it rebuilds core with -Z build-
 
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64.rs")]
+#[cfg_attr(target_arch = "x86", path = "arch/x86.rs")]
+#[cfg_attr(target_arch = "arm", path = "arch/arm.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "arch/riscv64.rs")]
 #[cfg_attr(target_arch = "powerpc64", path = "arch/powerpc64.rs")]
 #[cfg_attr(target_arch = "s390x", path = "arch/s390x.rs")]
 #[cfg_attr(target_arch = "loongarch64", path = "arch/loongarch64.rs")]

@@ -51,6 +51,46 @@ mod nr {
     }
 }
 
+/// The kernel's numbers that bantam and its library spell out (signals, errnos, flags),
+/// checked against this arch's headers (linux-raw-sys) whenever a platform is built: every
+/// platform bantam ships for numbers them as asm-generic does, and one that did not (mips,
+/// sparc, alpha) would stop the build here instead of sending the wrong signals.
+#[rustfmt::skip] // the tables in rows, not one name a line
+const _: () = {
+    use bantam::signal::{self, SIGCHLD as CHLD};
+    use linux_raw_sys::{errno as e, general as k, prctl as p};
+    // Signals 1..=31 in the order of the library's name table (signal.rs), then the limit.
+    let signals = [
+        k::SIGHUP, k::SIGINT, k::SIGQUIT, k::SIGILL, k::SIGTRAP, k::SIGABRT, k::SIGBUS, k::SIGFPE,
+        k::SIGKILL, k::SIGUSR1, k::SIGSEGV, k::SIGUSR2, k::SIGPIPE, k::SIGALRM, k::SIGTERM,
+        k::SIGSTKFLT, k::SIGCHLD, k::SIGCONT, k::SIGSTOP, k::SIGTSTP, k::SIGTTIN, k::SIGTTOU,
+        k::SIGURG, k::SIGXCPU, k::SIGXFSZ, k::SIGVTALRM, k::SIGPROF, k::SIGWINCH, k::SIGIO,
+        k::SIGPWR, k::SIGSYS,
+    ];
+    let mut n = 0;
+    while n < signals.len() {
+        assert!(signals[n] == n as u32 + 1);
+        n += 1;
+    }
+    assert!(k::_NSIG == signal::MAX as u32 && k::SIGRTMIN == 32 && CHLD.number() as u32 == k::SIGCHLD);
+    // The errnos msg.rs names (by their asm-generic numbers) and this module tests.
+    let errnos = [
+        (e::EPERM, 1), (e::ENOENT, 2), (e::ESRCH, 3), (e::EINTR, 4), (e::EIO, 5), (e::E2BIG, 7),
+        (e::ENOEXEC, 8), (e::EAGAIN, 11), (e::ENOMEM, 12), (e::EACCES, 13), (e::EFAULT, 14),
+        (e::ENOTDIR, 20), (e::EISDIR, 21), (e::EINVAL, 22), (e::ENFILE, 23), (e::EMFILE, 24),
+        (e::ETXTBSY, 26), (e::ENOSPC, 28), (e::ENAMETOOLONG, 36), (e::ENOSYS, 38), (e::ELOOP, 40),
+    ];
+    let mut i = 0;
+    while i < errnos.len() {
+        assert!(errnos[i].0 == errnos[i].1);
+        i += 1;
+    }
+    assert!(k::SIG_BLOCK as usize == SIG_BLOCK && k::SIG_SETMASK as usize == SIG_SETMASK);
+    assert!(k::WNOHANG as usize == WNOHANG && k::CLOCK_MONOTONIC == 1);
+    assert!(p::PR_SET_PDEATHSIG as usize == PR_SET_PDEATHSIG);
+    assert!(p::PR_SET_CHILD_SUBREAPER as usize == PR_SET_CHILD_SUBREAPER);
+};
+
 /// `syscall!(NAME, args...)`: the call numbered `nr::NAME`, each argument as a machine
 /// word. Unsafe as the arch's `syscallN` is: the caller vouches for the arguments.
 macro_rules! syscall {
@@ -228,6 +268,8 @@ pub enum Disposition {
 
 /// The kernel's `struct sigaction` as rt_sigaction takes it (linux/signal_types.h): the
 /// flags are an `unsigned long`, the mask the kernel's 8-byte set in `unsigned long`s.
+/// Arches without `sa_restorer` (riscv64, loongarch64) read the mask where `restorer` is:
+/// both are zero, and the kernel writes back no more than it reads.
 #[repr(C)]
 struct KernelSigaction {
     handler: usize,
