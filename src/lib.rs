@@ -8,6 +8,7 @@
 
 include!("messages.rs");
 
+pub mod abi;
 pub mod cli;
 pub mod deadline;
 pub mod div;

@@ -41,14 +41,6 @@ mod nr {
     pub const CLOCK_GETTIME: usize = k::__NR_clock_gettime64 as usize;
     #[cfg(target_pointer_width = "32")]
     pub const RT_SIGTIMEDWAIT: usize = k::__NR_rt_sigtimedwait_time64 as usize;
-
-    /// clone's first two arguments for a new process on the caller's (copied) stack:
-    /// the flags, then the stack (0: the same address), except where the kernel takes them
-    /// the other way round (s390x: CONFIG_CLONE_BACKWARDS2). The three after them (parent
-    /// and child tid pointers, tls), whose order also varies, are all 0 here.
-    pub const fn clone_fork_args(flags: usize) -> [usize; 2] {
-        if cfg!(target_arch = "s390x") { [0, flags] } else { [flags, 0] }
-    }
 }
 
 /// The kernel's numbers that bantam and its library spell out (signals, errnos, flags),
@@ -295,11 +287,12 @@ pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Disposition {
     if action.handler == Disposition::Ignore as usize { Disposition::Ignore } else { Disposition::Default }
 }
 
-/// A fork: `clone` with only the exit signal set. Returns 0 in the child. (aarch64 and
-/// loongarch64 have no `fork` call.)
+/// A fork: `clone` with only the exit signal set, its arguments in this platform's order
+/// (src/abi.rs). Returns 0 in the child. (aarch64, riscv64 and loongarch64 have no `fork`
+/// call.)
 pub fn clone_fork() -> Result<Pid, Errno> {
     const SIGCHLD: usize = 17;
-    let [first, second] = nr::clone_fork_args(SIGCHLD);
+    let [first, second] = bantam::abi::TARGET.clone_fork_args(SIGCHLD);
     // SAFETY: no CLONE_VM: the child gets a copy of the address space, so both sides may
     // keep running Rust code on their own stacks.
     check(unsafe { syscall!(CLONE, first, second, 0, 0, 0) }).map(|pid| pid as Pid)
@@ -395,6 +388,9 @@ pub fn setpgid(pid: Pid, pgid: Pid) -> Result<(), Errno> {
     // SAFETY: no pointers.
     check(unsafe { syscall!(SETPGID, pid, pgid) }).map(drop)
 }
+
+// The kernel's headers and bantam's table of platform differences agree (src/abi.rs).
+const _: () = assert!(linux_raw_sys::ioctl::TIOCSPGRP == bantam::abi::TARGET.tiocspgrp);
 
 /// Makes `pgrp` the foreground process group of the terminal on `fd` (tcsetpgrp).
 pub fn tcsetpgrp(fd: i32, pgrp: Pid) -> Result<(), Errno> {
