@@ -38,7 +38,8 @@ ARCHES = os.environ.get("BANTAM_PLATFORMS", "").split() or list(PLATFORMS)
 # Platforms the host runs without an emulator, by the host's machine name.
 NATIVE = {"x86_64": {"amd64", "386"}, "aarch64": {"arm64"}}.get(HOST, set())
 # What a `core` platform runs: exit codes, death by signal, forwarding, real-time signals,
-# reaping, PATH search, usage errors, the drain and the grace window.
+# reaping, PATH search, usage errors, the drain and the grace window; and the terminal's
+# foreground group (TIOCSPGRP is numbered differently on powerpc).
 CORE = {
     "test_exit_codes_pass_through",
     "test_death_by_signal_is_128_plus_n",
@@ -56,6 +57,7 @@ CORE = {
     "test_drain_terminates_leftovers_and_keeps_the_main_exit_code",
     "test_drain_stops_waiting_when_nothing_is_left",
     "test_zero_wakeups_while_idle_with_a_deadline_configured",
+    "test_foreground_process_group_on_a_terminal",
 }
 TIMEOUT = 30  # seconds; every process a test starts is bounded by this
 # Absolute paths, so that tests may hand bantam an environment without PATH.
