@@ -10,25 +10,22 @@ pub use syscalls::raw::{syscall0, syscall1, syscall2, syscall3, syscall4, syscal
 // The kernel enters `_start` with sp pointing at argc, 8-byte aligned (AAPCS), and lr and
 // fp zero. In Thumb code the symbol must say so (.thumb_func): the kernel enters it in the
 // state its address's low bit selects, and ARM state would meet Thumb bytes (SIGILL).
-#[cfg(target_feature = "thumb-mode")]
-core::arch::global_asm!(
-    ".globl _start",
-    ".type _start, %function",
-    ".thumb_func",
-    "_start:",
-    "mov r0, sp",     // first argument: the initial stack (argc, argv, envp)
-    "bl {start}",     // never returns
-    "udf #0",
-    start = sym crate::sys::start,
-);
+macro_rules! entry {
+    ($($thumb_func:literal)?) => {
+        core::arch::global_asm!(
+            ".globl _start",
+            ".type _start, %function",
+            $($thumb_func,)?
+            "_start:",
+            "mov r0, sp", // first argument: the initial stack (argc, argv, envp)
+            "bl {start}", // never returns
+            "udf #0",
+            start = sym crate::sys::start,
+        );
+    };
+}
 
+#[cfg(target_feature = "thumb-mode")]
+entry!(".thumb_func");
 #[cfg(not(target_feature = "thumb-mode"))]
-core::arch::global_asm!(
-    ".globl _start",
-    ".type _start, %function",
-    "_start:",
-    "mov r0, sp",     // first argument: the initial stack (argc, argv, envp)
-    "bl {start}",     // never returns
-    "udf #0",
-    start = sym crate::sys::start,
-);
+entry!();
