@@ -28,6 +28,9 @@ fn main() {
     println!("cargo::rerun-if-env-changed=BANTAM_BUILD_STD");
     println!("cargo::rerun-if-changed=linker/bantam.ld");
     println!("cargo::rerun-if-changed=src/messages.rs");
+    // The library's src/abi.rs picks the row of the arch being built by this name.
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    println!("cargo::rustc-env=BANTAM_TARGET_ARCH={arch}");
     if env::var_os("BANTAM_BUILD_STD").is_some_and(|v| v == "1") {
         println!("cargo::rustc-cfg=bantam_build_std");
         let dir = env::var("CARGO_MANIFEST_DIR").unwrap_or_default();

@@ -17,12 +17,15 @@ impl Instant {
     /// The reading in whole milliseconds. CLOCK_MONOTONIC counts from boot: 2^64 ms is
     /// 584 million years away, so no check for overflow.
     pub fn as_millis(self) -> u64 {
-        (self.sec as u64).wrapping_mul(1000).wrapping_add(self.nsec as u64 / 1_000_000)
+        // nsec is below 10^9: a 32-bit division (no 64-bit routine on 32-bit arches).
+        let ms = crate::div::div32::<1_000_000>(self.nsec as u32);
+        (self.sec as u64).wrapping_mul(1000).wrapping_add(u64::from(ms))
     }
 
     /// A span of `ms` milliseconds.
     pub fn from_millis(ms: u64) -> Instant {
-        Instant { sec: (ms / 1000) as i64, nsec: (ms % 1000 * 1_000_000) as i64 }
+        let (sec, ms) = crate::div::div_rem::<1000>(ms);
+        Instant { sec: sec as i64, nsec: i64::from(ms * 1_000_000) }
     }
 }
 

@@ -8,8 +8,10 @@
 
 include!("messages.rs");
 
+pub mod abi;
 pub mod cli;
 pub mod deadline;
+pub mod div;
 pub mod duration;
 pub mod msg;
 pub mod path;

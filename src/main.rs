@@ -6,6 +6,9 @@
 #![no_std]
 #![no_main]
 #![deny(unsafe_code)]
+// Inline asm on powerpc64 is still behind a feature gate (scripts/build builds with
+// RUSTC_BOOTSTRAP=1 for -Z build-std anyway).
+#![cfg_attr(target_arch = "powerpc64", feature(asm_experimental_arch))]
 
 // memcpy/memset come from compiler_builtins' `mem` feature, which needs core rebuilt with
 // -Z build-std; scripts/build does that and tells build.rs so.
@@ -14,6 +17,12 @@ compile_error!("build bantam with scripts/build (it rebuilds core with -Z build-
 
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64.rs")]
+#[cfg_attr(target_arch = "x86", path = "arch/x86.rs")]
+#[cfg_attr(target_arch = "arm", path = "arch/arm.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "arch/riscv64.rs")]
+#[cfg_attr(target_arch = "powerpc64", path = "arch/powerpc64.rs")]
+#[cfg_attr(target_arch = "s390x", path = "arch/s390x.rs")]
+#[cfg_attr(target_arch = "loongarch64", path = "arch/loongarch64.rs")]
 mod arch;
 mod init;
 mod sys;

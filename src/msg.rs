@@ -32,10 +32,11 @@ pub trait Sink {
     where
         Self: Sized,
     {
+        let (tens, digit) = crate::div::div_rem::<10>(n);
         if n >= 10 {
-            self.push_number(n / 10);
+            self.push_number(tens);
         }
-        self.push(&[b'0' + (n % 10) as u8])
+        self.push(&[b'0' + digit as u8])
     }
 }
 

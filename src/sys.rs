@@ -1,9 +1,10 @@
 //! Linux system calls and the initial stack: the one home of bantam's unsafe code.
 //!
-//! Raw calls go through the `sc` crate and return the kernel's `-errno` convention, which
-//! is decoded in one place ([`check`]) into `Result<_, Errno>` (execve, which returns only
-//! an error, negates it itself). Wrappers carry the kernel's names and take typed arguments
-//! ([`SigSet`], [`Signal`], [`Pid`]).
+//! Raw calls go through [`syscall!`]: the number from [`nr`], the instruction from
+//! `crate::arch` (`syscall0` .. `syscall6`, each returning the kernel's `-errno`
+//! convention, whatever the arch's own), decoded in one place ([`check`]) into
+//! `Result<_, Errno>` (execve, which returns only an error, negates it itself). Wrappers
+//! carry the kernel's names and take typed arguments ([`SigSet`], [`Signal`], [`Pid`]).
 #![allow(unsafe_code)]
 
 use bantam::deadline::Instant;
@@ -11,7 +12,99 @@ use bantam::msg::Sink;
 use bantam::path::PathBuf;
 use bantam::signal::{SigSet, Signal};
 use core::mem::MaybeUninit;
-use sc::syscall;
+
+/// System-call numbers by the kernel's names, for the target being built: one table for
+/// every arch, with linux-raw-sys holding each arch's numbers. 32-bit arches take the
+/// 64-bit-time calls (Linux 5.1), whose timespec is the one [`Instant`] lays out.
+#[allow(dead_code)]
+mod nr {
+    use linux_raw_sys::general as k;
+    pub const CHDIR: usize = k::__NR_chdir as usize;
+    pub const CLONE: usize = k::__NR_clone as usize;
+    pub const EXECVE: usize = k::__NR_execve as usize;
+    pub const EXIT_GROUP: usize = k::__NR_exit_group as usize;
+    pub const GETPID: usize = k::__NR_getpid as usize;
+    pub const IOCTL: usize = k::__NR_ioctl as usize;
+    pub const KILL: usize = k::__NR_kill as usize;
+    pub const PRCTL: usize = k::__NR_prctl as usize;
+    pub const RT_SIGACTION: usize = k::__NR_rt_sigaction as usize;
+    pub const RT_SIGPROCMASK: usize = k::__NR_rt_sigprocmask as usize;
+    pub const SETPGID: usize = k::__NR_setpgid as usize;
+    pub const SETSID: usize = k::__NR_setsid as usize;
+    pub const WAIT4: usize = k::__NR_wait4 as usize;
+    pub const WRITE: usize = k::__NR_write as usize;
+    #[cfg(target_pointer_width = "64")]
+    pub const CLOCK_GETTIME: usize = k::__NR_clock_gettime as usize;
+    #[cfg(target_pointer_width = "64")]
+    pub const RT_SIGTIMEDWAIT: usize = k::__NR_rt_sigtimedwait as usize;
+    #[cfg(target_pointer_width = "32")]
+    pub const CLOCK_GETTIME: usize = k::__NR_clock_gettime64 as usize;
+    #[cfg(target_pointer_width = "32")]
+    pub const RT_SIGTIMEDWAIT: usize = k::__NR_rt_sigtimedwait_time64 as usize;
+}
+
+/// The kernel's numbers that bantam and its library spell out (signals, errnos, flags),
+/// checked against this arch's headers (linux-raw-sys) whenever a platform is built: every
+/// platform bantam ships for numbers them as asm-generic does, and one that did not (mips,
+/// sparc, alpha) would stop the build here instead of sending the wrong signals.
+#[rustfmt::skip] // the tables in rows, not one name a line
+const _: () = {
+    use bantam::signal::{self, SIGCHLD as CHLD};
+    use linux_raw_sys::{errno as e, general as k, prctl as p};
+    // Signals 1..=31 in the order of the library's name table (signal.rs), then the limit.
+    let signals = [
+        k::SIGHUP, k::SIGINT, k::SIGQUIT, k::SIGILL, k::SIGTRAP, k::SIGABRT, k::SIGBUS, k::SIGFPE,
+        k::SIGKILL, k::SIGUSR1, k::SIGSEGV, k::SIGUSR2, k::SIGPIPE, k::SIGALRM, k::SIGTERM,
+        k::SIGSTKFLT, k::SIGCHLD, k::SIGCONT, k::SIGSTOP, k::SIGTSTP, k::SIGTTIN, k::SIGTTOU,
+        k::SIGURG, k::SIGXCPU, k::SIGXFSZ, k::SIGVTALRM, k::SIGPROF, k::SIGWINCH, k::SIGIO,
+        k::SIGPWR, k::SIGSYS,
+    ];
+    let mut n = 0;
+    while n < signals.len() {
+        assert!(signals[n] == n as u32 + 1);
+        n += 1;
+    }
+    assert!(k::_NSIG == signal::MAX as u32 && k::SIGRTMIN == 32 && CHLD.number() as u32 == k::SIGCHLD);
+    // The errnos msg.rs names (by their asm-generic numbers) and this module tests.
+    let errnos = [
+        (e::EPERM, 1), (e::ENOENT, 2), (e::ESRCH, 3), (e::EINTR, 4), (e::EIO, 5), (e::E2BIG, 7),
+        (e::ENOEXEC, 8), (e::EAGAIN, 11), (e::ENOMEM, 12), (e::EACCES, 13), (e::EFAULT, 14),
+        (e::ENOTDIR, 20), (e::EISDIR, 21), (e::EINVAL, 22), (e::ENFILE, 23), (e::EMFILE, 24),
+        (e::ETXTBSY, 26), (e::ENOSPC, 28), (e::ENAMETOOLONG, 36), (e::ENOSYS, 38), (e::ELOOP, 40),
+    ];
+    let mut i = 0;
+    while i < errnos.len() {
+        assert!(errnos[i].0 == errnos[i].1);
+        i += 1;
+    }
+    assert!(k::SIG_BLOCK as usize == SIG_BLOCK && k::SIG_SETMASK as usize == SIG_SETMASK);
+    assert!(k::WNOHANG as usize == WNOHANG && k::CLOCK_MONOTONIC == 1);
+    assert!(p::PR_SET_PDEATHSIG as usize == PR_SET_PDEATHSIG);
+    assert!(p::PR_SET_CHILD_SUBREAPER as usize == PR_SET_CHILD_SUBREAPER);
+};
+
+/// `syscall!(NAME, args...)`: the call numbered `nr::NAME`, each argument as a machine
+/// word. Unsafe as the arch's `syscallN` is: the caller vouches for the arguments.
+macro_rules! syscall {
+    ($nr:ident) => {
+        crate::arch::syscall0(nr::$nr)
+    };
+    ($nr:ident, $a:expr) => {
+        crate::arch::syscall1(nr::$nr, $a as usize)
+    };
+    ($nr:ident, $a:expr, $b:expr) => {
+        crate::arch::syscall2(nr::$nr, $a as usize, $b as usize)
+    };
+    ($nr:ident, $a:expr, $b:expr, $c:expr) => {
+        crate::arch::syscall3(nr::$nr, $a as usize, $b as usize, $c as usize)
+    };
+    ($nr:ident, $a:expr, $b:expr, $c:expr, $d:expr) => {
+        crate::arch::syscall4(nr::$nr, $a as usize, $b as usize, $c as usize, $d as usize)
+    };
+    ($nr:ident, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr) => {
+        crate::arch::syscall5(nr::$nr, $a as usize, $b as usize, $c as usize, $d as usize, $e as usize)
+    };
+}
 
 /// A process or process-group id as the kernel takes it (negative: a group, -1: all).
 pub type Pid = i32;
@@ -167,13 +260,16 @@ pub enum Disposition {
     Ignore = 1,
 }
 
-/// The kernel's `struct sigaction` (same layout on x86_64 and aarch64).
+/// The kernel's `struct sigaction` as rt_sigaction takes it (linux/signal_types.h): the
+/// flags are an `unsigned long`, the mask the kernel's 8-byte set in `unsigned long`s.
+/// Arches without `sa_restorer` (riscv64, loongarch64) read the mask where `restorer` is:
+/// both are zero, and the kernel writes back no more than it reads.
 #[repr(C)]
 struct KernelSigaction {
     handler: usize,
-    flags: u64,
+    flags: usize,
     restorer: usize,
-    mask: u64,
+    mask: [usize; SIGSET_SIZE / core::mem::size_of::<usize>()],
 }
 
 /// Sets the disposition of `sig`; returns the one before (after an execve, a signal's
@@ -183,7 +279,7 @@ struct KernelSigaction {
 // no passing.
 #[inline(always)]
 pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Disposition {
-    let mut action = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: 0 };
+    let mut action = KernelSigaction { handler: disposition as usize, flags: 0, restorer: 0, mask: [0; _] };
     let ptr = &mut action as *mut KernelSigaction;
     // SAFETY: the pointer is to a live struct of the kernel's layout, given both as the new
     // and as the old action: the kernel reads the new one before it writes the old one
@@ -193,13 +289,15 @@ pub fn rt_sigaction(sig: Signal, disposition: Disposition) -> Disposition {
     if action.handler == Disposition::Ignore as usize { Disposition::Ignore } else { Disposition::Default }
 }
 
-/// A fork: `clone` with only the exit signal set. Returns 0 in the child. (aarch64 has no
-/// `fork` call; with these arguments `clone` takes them in the same order on both arches.)
+/// A fork: `clone` with only the exit signal set, its arguments in this platform's order
+/// (src/abi.rs). Returns 0 in the child. (aarch64, riscv64 and loongarch64 have no `fork`
+/// call.)
 pub fn clone_fork() -> Result<Pid, Errno> {
     const SIGCHLD: usize = 17;
+    let [first, second] = bantam::abi::TARGET.clone_fork_args(SIGCHLD);
     // SAFETY: no CLONE_VM: the child gets a copy of the address space, so both sides may
     // keep running Rust code on their own stacks.
-    check(unsafe { syscall!(CLONE, SIGCHLD, 0, 0, 0, 0) }).map(|pid| pid as Pid)
+    check(unsafe { syscall!(CLONE, first, second, 0, 0, 0) }).map(|pid| pid as Pid)
 }
 
 /// Bytes written front to back into stack memory that is not zeroed first: for a 4 KB
@@ -313,15 +411,18 @@ pub fn setpgid(pid: Pid, pgid: Pid) -> Result<(), Errno> {
     check(unsafe { syscall!(SETPGID, pid, pgid) }).map(drop)
 }
 
+// The kernel's headers and bantam's table of platform differences agree (src/abi.rs).
+const _: () = assert!(linux_raw_sys::ioctl::TIOCSPGRP == bantam::abi::TARGET.tiocspgrp);
+
 /// Makes `pgrp` the foreground process group of the terminal on `fd` (tcsetpgrp).
 pub fn tcsetpgrp(fd: i32, pgrp: Pid) -> Result<(), Errno> {
-    const TIOCSPGRP: usize = 0x5410;
+    const TIOCSPGRP: usize = linux_raw_sys::ioctl::TIOCSPGRP as usize;
     // SAFETY: the pointer is to a live pid for the kernel to read.
     check(unsafe { syscall!(IOCTL, fd, TIOCSPGRP, &pgrp as *const Pid) }).map(drop)
 }
 
-pub const TIOCSCTTY: usize = 0x540e;
-pub const TIOCNOTTY: usize = 0x5422;
+pub const TIOCSCTTY: usize = linux_raw_sys::ioctl::TIOCSCTTY as usize;
+pub const TIOCNOTTY: usize = linux_raw_sys::ioctl::TIOCNOTTY as usize;
 
 /// A terminal ioctl whose argument is the number 0: TIOCSCTTY (take the terminal as the
 /// controlling tty, without stealing it) or TIOCNOTTY (give it up).

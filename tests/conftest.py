@@ -4,6 +4,9 @@ Every test that takes the `bantam` fixture runs once per platform of scripts/pla
 (the build map): natively where the host runs the binary, else under the platform's
 qemu-user. The programs bantam starts are host programs either way: an emulated execve
 runs them natively. BANTAM_PLATFORMS="amd64 arm64" limits a run to those platforms.
+A platform whose suite column says `core` runs only the tests named in CORE: every
+platform is built from the same source, so these cover what an arch can get wrong (its
+entry, system calls, signal numbers, time calls and process calls).
 """
 import os
 import platform
@@ -21,19 +24,40 @@ HOST = platform.machine()
 
 
 def read_platforms():
-    """The build map: {name: (docker platform, Rust target, qemu-user command)}."""
+    """The build map: {name: (docker platform, Rust target, suite, qemu-user argv)}."""
     table = {}
     for line in (ROOT / "scripts" / "platforms").read_text().splitlines():
         words = line.split()
         if words and not words[0].startswith("#"):
-            table[words[0]] = tuple(words[1:4])
+            table[words[0]] = (*words[1:4], words[4:])
     return table
 
 
 PLATFORMS = read_platforms()
 ARCHES = os.environ.get("BANTAM_PLATFORMS", "").split() or list(PLATFORMS)
 # Platforms the host runs without an emulator, by the host's machine name.
-NATIVE = {"x86_64": {"amd64"}, "aarch64": {"arm64"}}.get(HOST, set())
+NATIVE = {"x86_64": {"amd64", "386"}, "aarch64": {"arm64"}}.get(HOST, set())
+# What a `core` platform runs: exit codes, death by signal, forwarding, real-time signals,
+# reaping, PATH search, usage errors, the drain and the grace window; and the terminal's
+# foreground group (TIOCSPGRP is numbered differently on powerpc).
+CORE = {
+    "test_exit_codes_pass_through",
+    "test_death_by_signal_is_128_plus_n",
+    "test_exec_not_found_is_127",
+    "test_path_search_skips_a_non_executable_match",
+    "test_default_path_when_none_is_set",
+    "test_sigterm_to_pid1_ends_a_default_child_with_143",
+    "test_every_forwardable_signal_reaches_the_child",
+    "test_group_forwarding_reaches_the_whole_process_group",
+    "test_realtime_signals_are_forwarded_one_for_one",
+    "test_two_thousand_orphans_are_reaped",
+    "test_usage_errors_exit_2_with_one_line",
+    "test_grace_kills_a_child_that_ignores_sigterm",
+    "test_grace_ends_as_soon_as_the_child_exits",
+    "test_drain_terminates_leftovers_and_keeps_the_main_exit_code",
+    "test_drain_stops_waiting_when_nothing_is_left",
+    "test_foreground_process_group_on_a_terminal",
+}
 TIMEOUT = 30  # seconds; every process a test starts is bounded by this
 # Absolute paths, so that tests may hand bantam an environment without PATH.
 UNSHARE = shutil.which("unshare") or "unshare"
@@ -47,9 +71,9 @@ class Bantam:
         self.arch = arch
         self.path = ROOT / "dist" / f"bantam-{arch}"
         self.emulated = arch not in NATIVE
-        qemu = PLATFORMS[arch][2]
+        qemu, *options = PLATFORMS[arch][3]
         self.qemu = qemu
-        self.prefix = [] if not self.emulated else [shutil.which(qemu) or qemu]
+        self.prefix = [] if not self.emulated else [shutil.which(qemu) or qemu, *options]
         self.tmp = tmp_path
         self.procs = []
 
@@ -128,6 +152,18 @@ class Running(subprocess.Popen):
                     except ProcessLookupError:
                         pass
             self.wait(timeout=TIMEOUT)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leaves out, on a `core` platform, the tests not in CORE."""
+    keep, drop = [], []
+    for item in items:
+        arch = getattr(item, "callspec", None) and item.callspec.params.get("bantam")
+        core_only = arch and PLATFORMS[arch][2] == "core"
+        (drop if core_only and item.originalname not in CORE else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(params=ARCHES)

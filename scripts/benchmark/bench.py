@@ -445,6 +445,19 @@ def goals(facts):
     return "\n".join(lines)
 
 
+def platform_sizes():
+    """The size of each platform's stripped binary in dist/ (those built), by the build map."""
+    lines = ["| platform | binary | bytes |", "|---|---|---:|"]
+    for line in (ROOT / "scripts" / "platforms").read_text().splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        path = ROOT / "dist" / f"bantam-{words[0]}"
+        if path.exists():
+            lines.append(f"| {words[1]} | `dist/{path.name}` | {path.stat().st_size:,} |")
+    return "\n".join(lines)
+
+
 def loadavg():
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -469,6 +482,13 @@ Direct run without an init (`{ns} true`): {fmt(direct_us, 0)} µs (median).
 ## Goals
 
 {goals(facts)}
+
+## Size per platform
+
+The stripped binaries `scripts/build` puts in `dist/` (the table above measures this
+machine's own); each platform's budget is checked by `tests/test_binary.py`.
+
+{platform_sizes()}
 
 ## Method
 

@@ -1,7 +1,10 @@
-//! aarch64: the process entry point. The system-call ABI itself comes from the `sc` crate
+//! aarch64: the process entry point, and the system-call instruction from the `sc` crate
 //! (`svc 0`, number in x8, arguments in x0-x5, result in x0).
 
 #![allow(unsafe_code)] // global_asm! is unsafe: it defines the process entry point.
+
+pub use sc::{syscall0, syscall1, syscall2, syscall3, syscall4, syscall5};
+
 // The kernel enters `_start` with sp pointing at argc, 16-byte aligned, and every other
 // register zero (arch/arm64 start_thread), so x29 and x30 already mark the outermost frame.
 // The entry is asm so that no prologue touches the stack before Rust is handed the initial
