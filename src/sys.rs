@@ -33,6 +33,13 @@ mod nr {
     pub const SETSID: usize = k::__NR_setsid as usize;
     pub const WAIT4: usize = k::__NR_wait4 as usize;
     pub const WRITE: usize = k::__NR_write as usize;
+    // VM mode's (feature `vm`).
+    pub const FCNTL: usize = k::__NR_fcntl as usize;
+    pub const MKDIRAT: usize = k::__NR_mkdirat as usize;
+    pub const MOUNT: usize = k::__NR_mount as usize;
+    pub const OPENAT: usize = k::__NR_openat as usize;
+    pub const REBOOT: usize = k::__NR_reboot as usize;
+    pub const SYNC: usize = k::__NR_sync as usize;
     #[cfg(target_pointer_width = "64")]
     pub const CLOCK_GETTIME: usize = k::__NR_clock_gettime as usize;
     #[cfg(target_pointer_width = "64")]
@@ -466,8 +473,7 @@ pub fn clock_gettime_monotonic() -> Instant {
 /// Only the *at calls and fcntl: aarch64 and the newer arches have no mkdir, open or dup2.
 #[cfg(feature = "vm")]
 pub mod vm {
-    use super::{Errno, check};
-    use sc::syscall;
+    use super::{Errno, check, nr};
 
     pub const EBADF: Errno = Errno(9);
     pub const EBUSY: Errno = Errno(16);
