@@ -179,3 +179,33 @@ def bantam(request, tmp_path):
 def child():
     """The test child program, as argv words."""
     return [sys.executable, CHILD]
+
+
+@pytest.fixture(scope="session")
+def rebuild(tmp_path_factory):
+    """A second build of everything, from a clean clone of the commit in another folder:
+    scripts/build (every platform, the vm builds too) and scripts/release, as a user who
+    clones the repository would run them. The clone, whose dist/ then holds the second
+    binaries and release: the reproducibility tests compare them with ROOT's dist/."""
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True, check=True, timeout=30).stdout
+    if dirty:
+        pytest.skip("uncommitted changes: a clean clone would build other sources")
+    top = tmp_path_factory.mktemp("rebuild")
+    clone = top / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    # The release names its source by the clone's origin: give the clone ROOT's.
+    origin = subprocess.run(["git", "config", "--get", "remote.origin.url"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=30).stdout.strip()
+    if origin:
+        subprocess.run(["git", "remote", "set-url", "origin", origin], cwd=clone, check=True, timeout=30)
+    else:
+        subprocess.run(["git", "remote", "remove", "origin"], cwd=clone, check=True, timeout=30)
+    env = dict(os.environ, CARGO_TARGET_DIR=str(top / "target"))
+    for var in ("SOURCE_DATE_EPOCH", "BANTAM_DIST", "BANTAM_PLATFORMS"):
+        env.pop(var, None)
+    for step in ("build", "release"):
+        r = subprocess.run([str(clone / "scripts" / step)], cwd=clone, env=env, capture_output=True, text=True,
+                           timeout=1800)
+        assert r.returncode == 0, f"scripts/{step} in the clone failed:\n{r.stdout[-2000:]}{r.stderr[-2000:]}"
+    return clone
