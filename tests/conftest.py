@@ -57,6 +57,7 @@ CORE = {
     "test_drain_terminates_leftovers_and_keeps_the_main_exit_code",
     "test_drain_stops_waiting_when_nothing_is_left",
     "test_foreground_process_group_on_a_terminal",
+    "test_zero_wakeups_while_idle_with_a_deadline_configured",
 }
 TIMEOUT = 30  # seconds; every process a test starts is bounded by this
 # Absolute paths, so that tests may hand bantam an environment without PATH.
