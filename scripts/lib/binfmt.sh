@@ -16,7 +16,6 @@ binfmt_mounted=
 binfmt_register() {
     local dir=$1 qemu conf line
     shift
-    # (debs_unpack relies on failing globs: called where errexit does not apply)
     debs_unpack "$(dpkg --print-architecture)" "$dir" qemu-user-static || return 1
     if [ ! -e "$BINFMT/register" ]; then
         mount -t binfmt_misc binfmt_misc "$BINFMT"

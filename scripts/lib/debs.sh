@@ -4,6 +4,7 @@
 # Source this file, then:
 #   debs_apt ARCH apt-cache depends PKG      any apt command, for ARCH, on the private lists
 #   debs_unpack ARCH DEST PKG...             downloads each PKG for ARCH, unpacks into DEST
+#                                            (fails, saying so, when ARCH has no PKG)
 # Packages stay cached in $BANTAM_DEBS (default /var/cache/bantam-debs) between runs.
 
 BANTAM_DEBS=${BANTAM_DEBS:-/var/cache/bantam-debs}
@@ -35,8 +36,12 @@ debs_unpack() {
         if [ -z "$deb" ]; then
             debs_update "$arch"
             mkdir -p "$BANTAM_DEBS/$arch/pool"
-            (cd "$BANTAM_DEBS/$arch/pool" && debs_apt "$arch" apt-get download -qq "$pkg" >/dev/null)
-            deb=$(ls "$BANTAM_DEBS/$arch/pool/${pkg}_"*.deb | head -n 1)
+            (cd "$BANTAM_DEBS/$arch/pool" && debs_apt "$arch" apt-get download -qq "$pkg" >/dev/null 2>&1) || true
+            deb=$(ls "$BANTAM_DEBS/$arch/pool/${pkg}_"*.deb 2>/dev/null | head -n 1 || true)
+        fi
+        if [ -z "$deb" ]; then
+            echo "debs: Debian has no $pkg for $arch" >&2
+            return 1
         fi
         dpkg-deb -x "$deb" "$dest"
     done
