@@ -191,7 +191,15 @@ def test_readme_dockerfiles_take_the_platforms_bantam(podman, tmp_path, name, pl
     (tmp_path / "dist").mkdir()
     for built, _ in BUILT:
         shutil.copy(ROOT / "dist" / f"bantam-{built}", tmp_path / "dist")
+    unfit = None
     for i, dockerfile in enumerate(readme_dockerfiles()):
+        if platform == "linux/arm/v6" and "$TARGETPLATFORM" in dockerfile:
+            # Buildah 1.28 pulls the arm/v6 image of the index, then cannot find it in its
+            # own storage ("locating pulled image ...: image not known"); the index entry and
+            # the image's configuration say arm/v6 (test_release.py), and Docker runs that
+            # image (tests/docker/test_foreign.py).
+            unfit = "Buildah 1.28 cannot look up the arm/v6 image it pulled from an index"
+            continue
         (tmp_path / "Dockerfile").write_text(dockerfile.replace("registry.example/bantam:0.1.0",
                                                                 f"oci-archive:{archive}"))
         tag = f"localhost/bantam-test-readme-{name}-{i}:{RUN_ID}"
@@ -203,3 +211,5 @@ def test_readme_dockerfiles_take_the_platforms_bantam(podman, tmp_path, name, pl
         podman.containers.append(cid)
         podman.cli("cp", f"{cid}:/bantam", str(tmp_path / f"got-{i}"))
         assert (tmp_path / f"got-{i}").read_bytes() == (ROOT / "dist" / f"bantam-{name}").read_bytes(), i
+    if unfit:
+        pytest.skip(f"{platform}, the FROM-image Dockerfile only: {unfit}")
