@@ -239,9 +239,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid) -> ! {
                     }
                 } else if sig == SIGTERM || sig == SIGINT {
                     // Pause mode ends as asked (SPEC §2: exit 0 on SIGINT or SIGTERM).
-                    #[cfg(feature = "vm")]
-                    crate::vm::end(cfg, 0, 0);
-                    sys::exit_group(0);
+                    exit(cfg, WaitStatus(0), 0);
                 }
                 continue;
             }
@@ -330,16 +328,16 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
-    let code = status.exit_code();
+    exit(cfg, status, cfg.remap.apply(status.exit_code()))
+}
+
+/// Exits with `code`; in VM mode, ends the machine as `status` says (see vm.rs's `exit`).
+#[cfg_attr(not(feature = "vm"), allow(unused_variables))]
+fn exit(cfg: &Config, status: WaitStatus, code: u8) -> ! {
     #[cfg(feature = "vm")]
-    crate::vm::end(
-        cfg,
-        match status.ending() {
-            Ending::Exited(n) | Ending::Killed { signal: n, .. } => n,
-        },
-        code,
-    );
-    sys::exit_group(cfg.remap.apply(code))
+    crate::vm::exit(cfg, status, code);
+    #[cfg(not(feature = "vm"))]
+    sys::exit_group(code)
 }
 
 fn now_millis() -> u64 {
@@ -436,9 +434,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     };
     // A number other than 0 makes bantam's usage line go on with its options (Msg::Usage).
     write_msg(msg::OUTPUT, msg, fd, &[name, cfg.personality.short_names()], native.into(), 0);
-    #[cfg(feature = "vm")]
-    crate::vm::end(cfg, 0, 0);
-    sys::exit_group(0)
+    exit(cfg, WaitStatus(0), 0)
 }
 
 /// A usage error. A bad value is named with the argument that holds its option: the one
@@ -457,9 +453,8 @@ fn exit_usage(cfg: &Config, err: UsageError, argv: CStrArray) -> ! {
         option = entry;
     }
     write_msg(0, err.what, 2, &[option, err.arg], 0, 0);
-    #[cfg(feature = "vm")]
-    crate::vm::end(cfg, cfg.personality.usage_exit(), cfg.personality.usage_exit());
-    sys::exit_group(cfg.personality.usage_exit())
+    let code = cfg.personality.usage_exit();
+    exit(cfg, WaitStatus(i32::from(code) << 8), code)
 }
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.
