@@ -253,14 +253,16 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid) -> ! {
                 // The grace window or the drain's ended: SIGKILL what is left of it.
                 deadline = 0;
                 let _ = sys::kill(to, SIGKILL);
-                // After the drain's, what it killed is reaped (and counted as orphans) before
-                // bantam exits. Blocking: every child in `to` got the SIGKILL, and the
-                // children of those that die are bantam's (and in `to`) before their
+                // After the drain's, what it killed is reaped (counted, and as orphans too)
+                // before bantam exits. Blocking: every child in `to` got the SIGKILL, and
+                // the children of those that die are bantam's (and in `to`) before their
                 // parent's SIGCHLD.
+                let mut killed = 0;
                 while draining && sys::wait4(to, 0).is_ok() {
-                    orphans += 1;
+                    killed += 1;
                 }
-                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, 0, 0);
+                orphans += killed;
+                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, killed, 0);
             }
             // EINTR. Nothing else can come: besides a timeout and an interruption,
             // rt_sigtimedwait(2) fails only for an invalid set size or timeout, or a bad
