@@ -239,9 +239,7 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid) -> ! {
                     }
                 } else if sig == SIGTERM || sig == SIGINT {
                     // Pause mode ends as asked (SPEC §2: exit 0 on SIGINT or SIGTERM).
-                    #[cfg(feature = "vm")]
-                    crate::vm::end(cfg, 0, 0);
-                    sys::exit_group(0);
+                    exit(cfg, WaitStatus(0), 0);
                 }
                 continue;
             }
@@ -255,14 +253,16 @@ fn supervise(cfg: &Config, wanted: &SigSet, child: Pid, mut to: Pid) -> ! {
                 // The grace window or the drain's ended: SIGKILL what is left of it.
                 deadline = 0;
                 let _ = sys::kill(to, SIGKILL);
-                // After the drain's, what it killed is reaped (and counted as orphans) before
-                // bantam exits. Blocking: every child in `to` got the SIGKILL, and the
-                // children of those that die are bantam's (and in `to`) before their
+                // After the drain's, what it killed is reaped (counted, and as orphans too)
+                // before bantam exits. Blocking: every child in `to` got the SIGKILL, and
+                // the children of those that die are bantam's (and in `to`) before their
                 // parent's SIGCHLD.
+                let mut killed = 0;
                 while draining && sys::wait4(to, 0).is_ok() {
-                    orphans += 1;
+                    killed += 1;
                 }
-                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, 0, 0);
+                orphans += killed;
+                log(cfg.verbosity, if draining { Msg::DrainOver } else { Msg::GraceOver }, killed, 0);
             }
             // EINTR. Nothing else can come: besides a timeout and an interruption,
             // rt_sigtimedwait(2) fails only for an invalid set size or timeout, or a bad
@@ -330,16 +330,16 @@ fn exit_with_child(cfg: &Config, child: Pid, status: WaitStatus, orphans: u64) -
         forward_signal(cfg, SIGTERM, target(cfg, child, false));
     }
     log(cfg.verbosity, Msg::Orphans, orphans, 0);
-    let code = status.exit_code();
+    exit(cfg, status, cfg.remap.apply(status.exit_code()))
+}
+
+/// Exits with `code`; in VM mode, ends the machine as `status` says (see vm.rs's `exit`).
+#[cfg_attr(not(feature = "vm"), allow(unused_variables))]
+fn exit(cfg: &Config, status: WaitStatus, code: u8) -> ! {
     #[cfg(feature = "vm")]
-    crate::vm::end(
-        cfg,
-        match status.ending() {
-            Ending::Exited(n) | Ending::Killed { signal: n, .. } => n,
-        },
-        code,
-    );
-    sys::exit_group(cfg.remap.apply(code))
+    crate::vm::exit(cfg, status, code);
+    #[cfg(not(feature = "vm"))]
+    sys::exit_group(code)
 }
 
 fn now_millis() -> u64 {
@@ -436,9 +436,7 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
     };
     // A number other than 0 makes bantam's usage line go on with its options (Msg::Usage).
     write_msg(msg::OUTPUT, msg, fd, &[name, cfg.personality.short_names()], native.into(), 0);
-    #[cfg(feature = "vm")]
-    crate::vm::end(cfg, 0, 0);
-    sys::exit_group(0)
+    exit(cfg, WaitStatus(0), 0)
 }
 
 /// A usage error. A bad value is named with the argument that holds its option: the one
@@ -457,9 +455,8 @@ fn exit_usage(cfg: &Config, err: UsageError, argv: CStrArray) -> ! {
         option = entry;
     }
     write_msg(0, err.what, 2, &[option, err.arg], 0, 0);
-    #[cfg(feature = "vm")]
-    crate::vm::end(cfg, cfg.personality.usage_exit(), cfg.personality.usage_exit());
-    sys::exit_group(cfg.personality.usage_exit())
+    let code = cfg.personality.usage_exit();
+    exit(cfg, WaitStatus(i32::from(code) << 8), code)
 }
 
 /// A setup step failed: `bantam: <what>: <ERRNO>`, exit 1.

@@ -475,7 +475,6 @@ pub fn clock_gettime_monotonic() -> Instant {
 pub mod vm {
     use super::{Errno, check, nr};
 
-    pub const EBADF: Errno = Errno(9);
     pub const EBUSY: Errno = Errno(16);
 
     /// The directory argument of the *at calls that makes a relative path the cwd's.

@@ -168,14 +168,14 @@ def test_drain_messages_follow_the_events(bantam, child, tmp_path):
     lines = [line for line in err.splitlines() if not line.startswith("bantam: started")]
     assert lines == [
         "bantam: child exited with 3",  # first, as it happened
-        "bantam: warning: drain window over: SIGKILL",
+        "bantam: warning: drain window over: SIGKILL to 1 processes",
         "bantam: orphans reaped: 2",  # the one that stopped, and the one killed
     ], err
-    # At the default verbosity, the SIGKILL alone.
-    p = bantam.start("--drain", "--grace", "1s", *child, "daemons", tmp_path, "i")
+    # At the default verbosity, the SIGKILL alone, with the count of the processes it killed.
+    p = bantam.start("--drain", "--grace", "1s", *child, "daemons", tmp_path, "ii")
     p.expect_line("ready")
     code, _, err = p.finish()
-    assert (code, err) == (3, "bantam: warning: drain window over: SIGKILL\n")
+    assert (code, err) == (3, "bantam: warning: drain window over: SIGKILL to 2 processes\n")
 
 
 def test_drain_sends_sigcont_to_a_stopped_leftover(bantam, tmp_path):
@@ -248,7 +248,7 @@ def test_subreaper_drain_kills_a_daemon_that_ignores_sigterm(bantam, tmp_path):
     code, _, err = p.finish()
     assert code == 3, err
     assert _gone(int((tmp_path / "daemon").read_text()))
-    assert err == "bantam: warning: drain window over: SIGKILL\n"
+    assert err == "bantam: warning: drain window over: SIGKILL to 1 processes\n"
 
 
 def test_the_drain_after_a_stop_ends_with_the_grace_window(bantam, tmp_path):
@@ -278,5 +278,5 @@ def test_the_drain_after_a_stop_ends_within_the_default_budget(bantam, tmp_path)
     # the app takes 1 s to stop, and the drain still ends 8 s after the SIGTERM, not 9 s.
     app = _daemon_ignoring_term(tmp_path) + "trap 'sleep 1; exit 0' TERM; echo ready; while :; do sleep 0.05; done"
     code, err, took = _stop(bantam.start("--drain", "sh", "-c", app))
-    assert (code, err) == (0, "bantam: warning: drain window over: SIGKILL\n")
+    assert (code, err) == (0, "bantam: warning: drain window over: SIGKILL to 1 processes\n")
     assert 7.5 <= took < 8.7, took
