@@ -318,7 +318,11 @@ fn parse_args<'a>(
                 return Ok(());
             }
             // A bad value is the culprit, not the argument it came in.
-            _ => apply(cfg, opt, value).inspect_err(|_| *culprit = value)?,
+            _ => apply(cfg, opt, value).map_err(|bad| {
+                *culprit = bad;
+                // A rule's side is refused as a signal; a whole value by its option's kind.
+                if bad.len() < value.len() { Msg::BadSignal } else { BAD_VALUE[opt.0 as usize & 3] }
+            })?,
         }
     };
     if verbosity <= 3 {
@@ -359,9 +363,13 @@ fn settle_personality(cfg: &mut Config) {
 /// bantam at once (as PID 1, with the whole namespace), as tini's own `-p SIGKILL` does.
 const PDEATHSIGS: SigSet = SigSet::all_but_faults().without(SIGSTOP);
 
-/// Sets what `opt` controls; shared by flags and environment twins. An error says what is
-/// wrong with `value` (the caller knows where it came from).
-fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), Msg> {
+/// The error of a bad value, by option (3..=6, so by the index's two low bits).
+const BAD_VALUE: [Msg; 4] = [Msg::BadRewrite, Msg::BadExitCode, Msg::BadDuration, Msg::BadSignal];
+
+/// Sets what `opt` controls; shared by flags and environment twins. An error is the text at
+/// fault: `value`, or the side of a rule that is not a signal (the caller knows where it
+/// came from, and says what is wrong by the option).
+fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), &'a [u8]> {
     match opt {
         Opt::GROUP | Opt::ALL => cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All },
         Opt::DRAIN => cfg.drain = true,
@@ -371,14 +379,17 @@ fn apply(cfg: &mut Config, opt: Opt, value: &[u8]) -> Result<(), Msg> {
         // None it leaves.
         Opt::PDEATHSIG => {
             cfg.pdeathsig = Signal::parse(value).filter(|&sig| PDEATHSIGS.contains(sig));
-            cfg.pdeathsig.ok_or(Msg::BadSignal)?;
+            cfg.pdeathsig.ok_or(value)?;
         }
-        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(Msg::BadDuration)?,
+        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(value)?,
         Opt::REWRITE => {
-            let (from, to) = Rewrite::parse_rule(value).ok_or(Msg::BadRewrite)?;
-            cfg.rewrite.set(from, to);
+            // A rule without `:` is refused whole, before its FROM is parsed.
+            let (from, to) = split_once(value, b':');
+            let to = to.ok_or(value)?;
+            let from = Signal::parse(from).ok_or(from)?;
+            cfg.rewrite.set(from, Rewrite::parse_target(to).ok_or(to)?);
         }
-        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(Msg::BadExitCode)?),
+        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(value)?),
         // -s is accepted for compatibility: bantam becomes a subreaper by itself whenever
         // it is not PID 1.
         _ => {}

@@ -189,21 +189,15 @@ impl Rewrite {
         }
     }
 
-    /// Parses one rule `FROM:TO`: signals by name or number, TO `0` or `none` drops.
-    pub fn parse_rule(text: &[u8]) -> Option<(Signal, Option<Signal>)> {
-        let (from, to_text) = split_once(text, b':');
-        // A rule without `:` is refused before its FROM is parsed.
-        let to_text = to_text?;
-        let from = Signal::parse(from)?;
-        // A signal first, then the words that drop (no signal is named `0` or `NONE`): this
-        // order, with the rule in line in cli's apply, is the smaller on both arches. Only
+    /// Parses a rule's TO: a signal by name or number, or `0` or `none`, which drop.
+    pub fn parse_target(text: &[u8]) -> Option<Option<Signal>> {
+        // A signal first, then the words that drop (no signal is named `0` or `NONE`). Only
         // letters fold, so `0` is matched exactly.
-        let to = match Signal::parse(to_text) {
-            Some(to) => Some(to),
-            None if word_index(b"0 NONE ", to_text, true).is_some() => None,
-            None => return None,
-        };
-        Some((from, to))
+        match Signal::parse(text) {
+            Some(to) => Some(Some(to)),
+            None if word_index(b"0 NONE ", text, true).is_some() => Some(None),
+            None => None,
+        }
     }
 }
 
