@@ -639,8 +639,25 @@ mod tests {
         for ok in ["TERM", "HUP", "USR1", "RTMIN+1", "PIPE", "CHLD", "CONT", "KILL"] {
             assert!(run(&["-p", ok, "ls"], &[]).is_ok(), "{ok}");
         }
-        assert_eq!(err(&["-r", "TERM", "ls"], &[]).0, "bad rewrite (want FROM:TO)");
-        assert_eq!(err(&["-r", "TERM:BOGUS", "ls"], &[]).0, "bad rewrite (want FROM:TO)");
+        // A rule without `:` is named whole; else the side that is not a signal, alone.
+        assert_eq!(err(&["-r", "TERM", "ls"], &[]), ("bad rewrite (want FROM:TO)".into(), "TERM".into()));
+        for (rule, side) in [
+            ("TERM:BOGUS", "BOGUS"),
+            ("BOGUS:TERM", "BOGUS"),
+            ("BOGUS:ALSO", "BOGUS"),
+            ("TERM:", ""),
+            (":TERM", ""),
+            ("TERM:QUIT:HUP", "QUIT:HUP"),
+            ("0:TERM", "0"),
+            ("TERM:65", "65"),
+        ] {
+            assert_eq!(
+                err(&["-r", rule, "ls"], &[]),
+                ("not a signal bantam can take".into(), side.into()),
+                "{rule}"
+            );
+            assert_eq!(err(&[&format!("--rewrite={rule}"), "ls"], &[]).1, side, "{rule}");
+        }
         assert_eq!(err(&["-e", "256", "ls"], &[]).0, "bad exit code");
         assert_eq!(err(&["-e", "-1", "ls"], &[]).0, "bad exit code");
         assert_eq!(err(&["-t", "5x", "ls"], &[]).0, "bad duration");
