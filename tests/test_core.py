@@ -407,7 +407,10 @@ def _wait_blocked(p):
     (["-p", "STOP", "ls"], "bantam: -p: not a signal bantam can take: 'STOP'"),
     (["--pdeathsig=SEGV", "ls"], "bantam: --pdeathsig=SEGV: not a signal bantam can take: 'SEGV'"),
     (["-r", "TERM", "ls"], "bantam: -r: bad rewrite (want FROM:TO): 'TERM'"),
-    (["-r", "TERM:FOO", "ls"], "bantam: -r: bad rewrite (want FROM:TO): 'TERM:FOO'"),
+    # A rule's side that is not a signal is named alone, after the argument it came in.
+    (["-r", "TERM:FOO", "ls"], "bantam: TERM:FOO: not a signal bantam can take: 'FOO'"),
+    (["-r", "FOO:TERM", "ls"], "bantam: -r: not a signal bantam can take: 'FOO'"),
+    (["--rewrite=TERM:", "ls"], "bantam: --rewrite=TERM:: not a signal bantam can take: ''"),
     (["-e", "256", "ls"], "bantam: -e: bad exit code: '256'"),
     (["-e", "", "ls"], "bantam: -e: bad exit code: ''"),
     (["-t", "1.5s", "ls"], "bantam: -t: bad duration: '1.5s'"),
