@@ -52,7 +52,7 @@ pub fn main(args: Args) -> ! {
     if cfg.setsid() {
         give_up_terminal();
     }
-    let child = if program == 0 { 0 } else { spawn_child(&cfg, args, program, inherited, sigchld) };
+    let child = if program == 0 { 0 } else { spawn_child(&cfg, args, program, &inherited, sigchld) };
     let to = target(&cfg, child, pid1);
     supervise(&cfg, &wanted, child, to)
 }
@@ -89,7 +89,7 @@ fn give_up_terminal() {
 }
 
 /// Starts the program in a child process and returns its pid.
-fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: SigSet, sigchld: Disposition) -> Pid {
+fn spawn_child(cfg: &Config, args: Args, index: usize, inherited: &SigSet, sigchld: Disposition) -> Pid {
     let argv = args.argv.skip(index);
     let name = argv.iter().next().unwrap_or_default();
     match sys::clone_fork() {
@@ -122,7 +122,7 @@ fn exec_child(
     name: &[u8],
     argv: CStrArray,
     envp: CStrArray,
-    inherited: SigSet,
+    inherited: &SigSet,
     sigchld: Disposition,
 ) -> ! {
     let dumb = cfg.personality == Personality::DumbInit;
@@ -140,7 +140,7 @@ fn exec_child(
         let _ = sys::rt_sigaction(SIGCHLD, Disposition::Ignore);
     }
     // dumb-init starts its child with every signal unblocked.
-    let _ = sys::rt_sigprocmask(sys::SIG_SETMASK, if dumb { &SigSet::EMPTY } else { &inherited }, None);
+    let _ = sys::rt_sigprocmask(sys::SIG_SETMASK, if dumb { &SigSet::EMPTY } else { inherited }, None);
     let err = exec_search(name, argv, envp);
     log_text(0, Msg::ExecFailed, name, err.0.into());
     sys::exit_group(match err {
