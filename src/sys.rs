@@ -313,7 +313,8 @@ pub fn clone_fork() -> Result<Pid, Errno> {
 /// Bytes written front to back into stack memory that is not zeroed first: for a 4 KB
 /// path (PATH_MAX) or a message line, a memset would clear them for nothing. The memory is
 /// the caller's array, so that one non-generic `push` serves buffers of any size. Only
-/// [`StackBuf::push`] writes it, at `len`, so its first `len` bytes are always initialized.
+/// [`StackBuf::push`] and [`StackBuf::write_line`] write it, at `len` or below, and then
+/// make `len` the end of what they wrote, so its first `len` bytes are always initialized.
 pub struct StackBuf<'a> {
     bytes: &'a mut [MaybeUninit<u8>],
     len: usize,
@@ -333,7 +334,7 @@ impl<'a> StackBuf<'a> {
     }
 
     fn as_bytes(&self) -> &[u8] {
-        // SAFETY: bytes[..len] are initialized (see `push`), and len <= bytes.len().
+        // SAFETY: bytes[..len] are initialized (see the struct), and len <= bytes.len().
         unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len) }
     }
 
@@ -341,8 +342,11 @@ impl<'a> StackBuf<'a> {
     /// byte to the newline.
     pub fn write_line(&mut self, fd: i32) {
         // (An empty buffer has no room for the newline either: the limit wraps to none.)
-        self.len = self.len.min(self.bytes.len().wrapping_sub(1));
-        self.push(b'\n');
+        let last = self.len.min(self.bytes.len().wrapping_sub(1));
+        if let Some(slot) = self.bytes.get_mut(last) {
+            slot.write(b'\n');
+            self.len = last + 1;
+        }
         let _ = write(fd, self.as_bytes());
     }
 }
