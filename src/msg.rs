@@ -196,7 +196,9 @@ pub fn format<S: Sink>(line: &mut S, msg: Msg, texts: &[&[u8]], mut a: u64, b: u
         } else if placeholder {
             placeholder = false;
             if byte == b's' {
-                line.push(texts.next().copied().unwrap_or_default());
+                if let Some(text) = texts.next() {
+                    line.push(text);
+                }
                 continue;
             }
             let n = a;

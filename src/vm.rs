@@ -92,7 +92,7 @@ fn mount_filesystems(verbosity: u8) {
         let _ = calls::mkdirat(rest, 0o755);
         match calls::mount(fstype, rest, flags) {
             Ok(()) | Err(EBUSY) => {}
-            Err(e) => write_msg(verbosity, Msg::MountFailed, 2, &[dir], e.0.into(), 0),
+            Err(e) => write_msg(verbosity, Msg::MountFailed, e.0.into(), 2, &[dir], 0),
         }
         rest = next;
     }
@@ -124,10 +124,10 @@ pub fn exit(cfg: &Config, status: WaitStatus, code: u8) -> ! {
             Ending::Killed { signal, .. } => (Msg::VmKilled, signal),
         };
         // The second number shows only for a signal: the shell's 128 + N.
-        write_msg(cfg.verbosity, msg, 2, &[], n.into(), u64::from(n) + 128);
+        write_msg(cfg.verbosity, msg, n.into(), 2, &[], u64::from(n) + 128);
         sys::vm::sync();
         if let Err(e) = calls::reboot(cfg.vm_end) {
-            write_msg(cfg.verbosity, Msg::RebootFailed, 2, &[], e.0.into(), 0);
+            write_msg(cfg.verbosity, Msg::RebootFailed, e.0.into(), 2, &[], 0);
         }
     }
     sys::exit_group(code)
