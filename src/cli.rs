@@ -383,11 +383,8 @@ fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), &'a [u8]
         }
         Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(value)?,
         Opt::REWRITE => {
-            // A rule without `:` is refused whole, before its FROM is parsed.
-            let (from, to) = split_once(value, b':');
-            let to = to.ok_or(value)?;
-            let from = Signal::parse(from).ok_or(from)?;
-            cfg.rewrite.set(from, Rewrite::parse_target(to).ok_or(to)?);
+            let (from, to) = Rewrite::parse_rule(value)?;
+            cfg.rewrite.set(from, to);
         }
         Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(value)?),
         // -s is accepted for compatibility: bantam becomes a subreaper by itself whenever
@@ -640,7 +637,16 @@ mod tests {
             assert!(run(&["-p", ok, "ls"], &[]).is_ok(), "{ok}");
         }
         assert_eq!(err(&["-r", "TERM", "ls"], &[]).0, "bad rewrite (want FROM:TO)");
-        assert_eq!(err(&["-r", "TERM:BOGUS", "ls"], &[]).0, "bad rewrite (want FROM:TO)");
+        // A rule's side that is no signal is named alone.
+        assert_eq!(
+            err(&["-r", "TERM:BOGUS", "ls"], &[]),
+            ("not a signal bantam can take".into(), "BOGUS".into())
+        );
+        assert_eq!(
+            err(&["-r", "BOGUS:TERM", "ls"], &[]),
+            ("not a signal bantam can take".into(), "BOGUS".into())
+        );
+        assert_eq!(err(&["--rewrite=TERM:", "ls"], &[]), ("not a signal bantam can take".into(), "".into()));
         assert_eq!(err(&["-e", "256", "ls"], &[]).0, "bad exit code");
         assert_eq!(err(&["-e", "-1", "ls"], &[]).0, "bad exit code");
         assert_eq!(err(&["-t", "5x", "ls"], &[]).0, "bad duration");
