@@ -372,9 +372,14 @@ const BAD_VALUE: [Msg; 4] = [Msg::BadRewrite, Msg::BadExitCode, Msg::BadDuration
 fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), &'a [u8]> {
     match opt {
         Opt::GROUP | Opt::ALL => cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All },
-        Opt::DRAIN => cfg.drain = true,
-        Opt::WARN => cfg.warn_reap = true,
-        Opt::SINGLE_CHILD => cfg.single_child = true,
+        // The three switches by where they are: one store, not three arms.
+        Opt::DRAIN | Opt::WARN | Opt::SINGLE_CHILD => {
+            *match opt {
+                Opt::DRAIN => &mut cfg.drain,
+                Opt::WARN => &mut cfg.warn_reap,
+                _ => &mut cfg.single_child,
+            } = true
+        }
         // Stored before it is checked: a refused value ends the parse, so nothing reads the
         // None it leaves.
         Opt::PDEATHSIG => {
