@@ -380,11 +380,9 @@ fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), &'a [u8]
                 _ => &mut cfg.single_child,
             } = true
         }
-        // Stored before it is checked: a refused value ends the parse, so nothing reads the
-        // None it leaves.
+        // Checked before it is stored, now that the error is the value (smaller on x86_64).
         Opt::PDEATHSIG => {
-            cfg.pdeathsig = Signal::parse(value).filter(|&sig| PDEATHSIGS.contains(sig));
-            cfg.pdeathsig.ok_or(value)?;
+            cfg.pdeathsig = Some(Signal::parse(value).filter(|&sig| PDEATHSIGS.contains(sig)).ok_or(value)?)
         }
         Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(value)?,
         Opt::REWRITE => {
