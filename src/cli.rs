@@ -370,31 +370,37 @@ const BAD_VALUE: [Msg; 4] = [Msg::BadRewrite, Msg::BadExitCode, Msg::BadDuration
 /// fault: `value`, or the side of a rule that is not a signal (the caller knows where it
 /// came from, and says what is wrong by the option).
 fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), &'a [u8]> {
-    match opt {
-        Opt::GROUP | Opt::ALL => cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All },
+    // Whether the value was taken: an arm says so rather than returning early, so that every
+    // refused value leaves by one path (measured smaller on aarch64); a rule names its own
+    // culprit.
+    let applied = match opt {
+        Opt::GROUP | Opt::ALL => {
+            cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All };
+            Some(())
+        }
         // The three switches by where they are: one store, not three arms.
         Opt::DRAIN | Opt::WARN | Opt::SINGLE_CHILD => {
             *match opt {
                 Opt::DRAIN => &mut cfg.drain,
                 Opt::WARN => &mut cfg.warn_reap,
                 _ => &mut cfg.single_child,
-            } = true
+            } = true;
+            Some(())
         }
-        // Checked before it is stored, now that the error is the value (smaller on x86_64).
+        // Stored before it is checked: a refused value ends the parse, so nothing reads the
+        // None it leaves.
         Opt::PDEATHSIG => {
-            cfg.pdeathsig = Some(Signal::parse(value).filter(|&sig| PDEATHSIGS.contains(sig)).ok_or(value)?)
+            cfg.pdeathsig = Signal::parse(value).filter(|&sig| PDEATHSIGS.contains(sig));
+            cfg.pdeathsig.map(drop)
         }
-        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(value)?,
-        Opt::REWRITE => {
-            let (from, to) = Rewrite::parse_rule(value)?;
-            cfg.rewrite.set(from, to);
-        }
-        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(value)?),
+        Opt::GRACE => parse_millis(value).map(|ms| cfg.grace_ms = ms),
+        Opt::REWRITE => return Rewrite::parse_rule(value).map(|(from, to)| cfg.rewrite.set(from, to)),
+        Opt::REMAP_EXIT => ExitRemap::parse_code(value).map(|code| cfg.remap.add(code)),
         // -s is accepted for compatibility: bantam becomes a subreaper by itself whenever
         // it is not PID 1.
-        _ => {}
-    }
-    Ok(())
+        _ => Some(()),
+    };
+    applied.ok_or(value)
 }
 
 /// Applies one environment entry if it is a `BANTAM_*` variable or the peer's own. An error
