@@ -341,8 +341,10 @@ fn parse_args<'a>(
 }
 
 /// The peers' fixed signal handling, after the user's options (which it does not undo).
-// Out of line: inlined, it costs the long parse_args more registers than it saves.
-#[inline(never)]
+// Out of line: inlined, it costs the long parse_args more registers than it saves; but on
+// aarch64, in line is 4 bytes smaller (measured).
+#[cfg_attr(not(target_arch = "aarch64"), inline(never))]
+#[cfg_attr(target_arch = "aarch64", inline(always))]
 fn settle_personality(cfg: &mut Config) {
     if cfg.personality == Personality::Tini {
         // tini sets SIGTTIN and SIGTTOU to SIG_IGN in the init: never forwarded.
