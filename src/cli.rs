@@ -341,8 +341,10 @@ fn parse_args<'a>(
 }
 
 /// The peers' fixed signal handling, after the user's options (which it does not undo).
-// Out of line: inlined, it costs the long parse_args more registers than it saves.
-#[inline(never)]
+// Out of line: inlined, it costs the long parse_args more registers than it saves; but on
+// aarch64, in line is 4 bytes smaller (measured).
+#[cfg_attr(not(target_arch = "aarch64"), inline(never))]
+#[cfg_attr(target_arch = "aarch64", inline(always))]
 fn settle_personality(cfg: &mut Config) {
     if cfg.personality == Personality::Tini {
         // tini sets SIGTTIN and SIGTTOU to SIG_IGN in the init: never forwarded.
@@ -370,31 +372,37 @@ const BAD_VALUE: [Msg; 4] = [Msg::BadRewrite, Msg::BadExitCode, Msg::BadDuration
 /// fault: `value`, or the side of a rule that is not a signal (the caller knows where it
 /// came from, and says what is wrong by the option).
 fn apply<'a>(cfg: &mut Config, opt: Opt, value: &'a [u8]) -> Result<(), &'a [u8]> {
-    match opt {
-        Opt::GROUP | Opt::ALL => cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All },
-        Opt::DRAIN => cfg.drain = true,
-        Opt::WARN => cfg.warn_reap = true,
-        Opt::SINGLE_CHILD => cfg.single_child = true,
+    // Whether the value was taken: an arm says so rather than returning early, so that every
+    // refused value leaves by one path (measured smaller on aarch64); a rule names its own
+    // culprit.
+    let applied = match opt {
+        Opt::GROUP | Opt::ALL => {
+            cfg.target = if opt == Opt::GROUP { Target::Group } else { Target::All };
+            Some(())
+        }
+        // The three switches by where they are: one store, not three arms.
+        Opt::DRAIN | Opt::WARN | Opt::SINGLE_CHILD => {
+            *match opt {
+                Opt::DRAIN => &mut cfg.drain,
+                Opt::WARN => &mut cfg.warn_reap,
+                _ => &mut cfg.single_child,
+            } = true;
+            Some(())
+        }
         // Stored before it is checked: a refused value ends the parse, so nothing reads the
         // None it leaves.
         Opt::PDEATHSIG => {
             cfg.pdeathsig = Signal::parse(value).filter(|&sig| PDEATHSIGS.contains(sig));
-            cfg.pdeathsig.ok_or(value)?;
+            cfg.pdeathsig.map(drop)
         }
-        Opt::GRACE => cfg.grace_ms = parse_millis(value).ok_or(value)?,
-        Opt::REWRITE => {
-            // A rule without `:` is refused whole, before its FROM is parsed.
-            let (from, to) = split_once(value, b':');
-            let to = to.ok_or(value)?;
-            let from = Signal::parse(from).ok_or(from)?;
-            cfg.rewrite.set(from, Rewrite::parse_target(to).ok_or(to)?);
-        }
-        Opt::REMAP_EXIT => cfg.remap.add(ExitRemap::parse_code(value).ok_or(value)?),
+        Opt::GRACE => parse_millis(value).map(|ms| cfg.grace_ms = ms),
+        Opt::REWRITE => return Rewrite::parse_rule(value).map(|(from, to)| cfg.rewrite.set(from, to)),
+        Opt::REMAP_EXIT => ExitRemap::parse_code(value).map(|code| cfg.remap.add(code)),
         // -s is accepted for compatibility: bantam becomes a subreaper by itself whenever
         // it is not PID 1.
-        _ => {}
-    }
-    Ok(())
+        _ => Some(()),
+    };
+    applied.ok_or(value)
 }
 
 /// Applies one environment entry if it is a `BANTAM_*` variable or the peer's own. An error

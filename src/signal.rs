@@ -2,7 +2,7 @@
 //!
 //! Numbers are the asm-generic ones, which x86_64 and aarch64 share.
 
-use crate::text::{nth_word, strip_prefix, word_index};
+use crate::text::{nth_word, split_once, strip_prefix, word_index};
 
 /// A signal number, 1 to 64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,15 +189,21 @@ impl Rewrite {
         }
     }
 
-    /// Parses a rule's TO: a signal by name or number, or `0` or `none`, which drop.
-    pub fn parse_target(text: &[u8]) -> Option<Option<Signal>> {
+    /// Parses one rule `FROM:TO`: signals by name or number, TO `0` or `none` drops. An
+    /// error is the text at fault: the rule without `:`, else the side that is no signal.
+    pub fn parse_rule(text: &[u8]) -> Result<(Signal, Option<Signal>), &[u8]> {
+        let (from, to_text) = split_once(text, b':');
+        // A rule without `:` is refused whole, before its FROM is parsed.
+        let to_text = to_text.ok_or(text)?;
+        let from = Signal::parse(from).ok_or(from)?;
         // A signal first, then the words that drop (no signal is named `0` or `NONE`). Only
         // letters fold, so `0` is matched exactly.
-        match Signal::parse(text) {
-            Some(to) => Some(Some(to)),
-            None if word_index(b"0 NONE ", text, true).is_some() => Some(None),
-            None => None,
-        }
+        let to = match Signal::parse(to_text) {
+            Some(to) => Some(to),
+            None if word_index(b"0 NONE ", to_text, true).is_some() => None,
+            None => return Err(to_text),
+        };
+        Ok((from, to))
     }
 }
 
@@ -286,16 +292,28 @@ mod tests {
     fn rewrite_rules() {
         let mut table = Rewrite::default();
         assert_eq!(table.apply(SIGTERM), Some(SIGTERM));
-        table.set(SIGTERM, Rewrite::parse_target(b"QUIT").unwrap());
+        let (from, to) = Rewrite::parse_rule(b"TERM:QUIT").unwrap();
+        table.set(from, to);
         assert_eq!(table.apply(SIGTERM), Some(SIGQUIT));
-        table.set(SIGHUP, Rewrite::parse_target(b"none").unwrap());
+        let (from, to) = Rewrite::parse_rule(b"1:none").unwrap();
+        table.set(from, to);
         assert_eq!(table.apply(SIGHUP), None);
-        assert_eq!(Rewrite::parse_target(b"0"), Some(None));
-        assert_eq!(Rewrite::parse_target(b"NoNe"), Some(None));
-        assert_eq!(Rewrite::parse_target(b"SIGUSR1"), Some(Signal::new(10)));
-        assert_eq!(Rewrite::parse_target(b"RTMIN+1"), Some(Signal::new(35)));
-        for bad in [&b""[..], b"65", b"00", b"NONEX", b"QUIT:HUP"] {
-            assert_eq!(Rewrite::parse_target(bad), None, "{bad:?}");
+        assert_eq!(Rewrite::parse_rule(b"2:0"), Ok((SIGINT, None)));
+        assert_eq!(Rewrite::parse_rule(b"RTMIN+1:SIGUSR1"), Ok((Signal::new(35).unwrap(), Signal::new(10))));
+        // The error is the text at fault: a rule without `:` whole, else the side that is
+        // no signal.
+        for (bad, at_fault) in [
+            (&b"TERM"[..], &b"TERM"[..]),
+            (b"", b""),
+            (b":", b""),
+            (b"TERM:", b""),
+            (b":TERM", b""),
+            (b"TERM:QUIT:HUP", b"QUIT:HUP"),
+            (b"0:TERM", b"0"),
+            (b"TERM:65", b"65"),
+            (b"FOO:BAR", b"FOO"),
+        ] {
+            assert_eq!(Rewrite::parse_rule(bad), Err(at_fault), "{bad:?}");
         }
     }
 

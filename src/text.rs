@@ -69,7 +69,9 @@ pub fn word_index(list: &[u8], word: &[u8], fold: bool) -> Option<u32> {
 }
 
 /// The `n`th word (from 0) of `list`, a run of words each followed by one space.
-#[inline(never)]
+// Out of line, but in line on aarch64, where that is 4 bytes smaller (measured).
+#[cfg_attr(not(target_arch = "aarch64"), inline(never))]
+#[cfg_attr(target_arch = "aarch64", inline(always))]
 pub fn nth_word(list: &[u8], n: usize) -> Option<&[u8]> {
     // The current word runs from `word` up to `rest`.
     let (mut word, mut rest, mut left) = (list, list, n);
