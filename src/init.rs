@@ -443,19 +443,24 @@ fn print_and_exit(cfg: &Config, args: Args) -> ! {
 }
 
 /// A usage error. A bad value is named with the argument that holds its option: the one
-/// before the value's own (`-p ''`), or the value's own (`-pX`, `--grace=X`).
+/// before the value's own (`-p ''`, `-r TERM:FOO` for its `FOO`), or the value's own
+/// (`-pX`, `--grace=X`).
 // Inlined into its one caller, as exec_child is.
 #[inline(always)]
 fn exit_usage(cfg: &Config, err: UsageError, argv: CStrArray) -> ! {
     // The bad values are the last usage errors. argv's strings lie in order, one after
-    // the other: the option's argument is the last one that starts before the value.
+    // the other: the option's argument is the last one that starts with `-` before the
+    // value. (A value of its own that holds the bad text, a rule whose TO is refused,
+    // starts with its FROM, a signal, never with `-`.)
     let at = err.arg.as_ptr();
     let mut option: &[u8] = b"";
     for entry in argv.iter() {
         if entry.as_ptr() >= at || err.what < Msg::BadSignal {
             break;
         }
-        option = entry;
+        if entry.first() == Some(&b'-') {
+            option = entry;
+        }
     }
     write_msg(0, err.what, 0, 2, &[option, err.arg], 0);
     let code = cfg.personality.usage_exit();

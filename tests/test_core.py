@@ -407,8 +407,11 @@ def _wait_blocked(p):
     (["-p", "STOP", "ls"], "bantam: -p: not a signal bantam can take: 'STOP'"),
     (["--pdeathsig=SEGV", "ls"], "bantam: --pdeathsig=SEGV: not a signal bantam can take: 'SEGV'"),
     (["-r", "TERM", "ls"], "bantam: -r: bad rewrite (want FROM:TO): 'TERM'"),
-    # A rule's side that is not a signal is named alone, after the argument it came in.
-    (["-r", "TERM:FOO", "ls"], "bantam: TERM:FOO: not a signal bantam can take: 'FOO'"),
+    # A rule's side that is not a signal is named alone, after its option.
+    (["-r", "TERM:FOO", "ls"], "bantam: -r: not a signal bantam can take: 'FOO'"),
+    (["-gr", "TERM:QUIT:HUP", "ls"], "bantam: -gr: not a signal bantam can take: 'QUIT:HUP'"),
+    (["-rTERM:FOO", "ls"], "bantam: -rTERM:FOO: not a signal bantam can take: 'FOO'"),
+    (["-e", "-1", "ls"], "bantam: -e: bad exit code: '-1'"),
     (["-r", "FOO:TERM", "ls"], "bantam: -r: not a signal bantam can take: 'FOO'"),
     (["--rewrite=TERM:", "ls"], "bantam: --rewrite=TERM:: not a signal bantam can take: ''"),
     (["-e", "256", "ls"], "bantam: -e: bad exit code: '256'"),
